@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The run command (README, `make run`): from a fresh clone, set up what is missing (Python
+# environment, the project's own PostgreSQL cluster), create the demo database or update the
+# addon in it, and serve the web client. Ctrl-C stops Odoo; `make stop` stops the cluster.
+#   SFA_DB         database name (default sfa_demo)
+#   SFA_HTTP_PORT  web port (default 8069)
+set -euo pipefail
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$SFA_ROOT"
+
+find_odoo
+describe_odoo
+[ "$ODOO_KIND" != none ] || die "$ODOO_WHY"
+ensure_venv full
+ensure_pg
+write_odoo_conf >/dev/null
+mkdir -p "$SFA_LOCAL/logs"
+DB=${SFA_DB:-sfa_demo}
+
+if psql -X -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB'" postgres | grep -q 1; then
+    say "updating $SFA_MODULE in database $DB"
+    odoo -d "$DB" -u "$SFA_MODULE" --stop-after-init --no-http --logfile "$SFA_LOCAL/logs/run-update.log" ||
+        die "update failed: see .local/logs/run-update.log"
+else
+    say "creating database $DB with demo data and installing $SFA_MODULE (a few minutes the first time)"
+    odoo -d "$DB" -i "$SFA_MODULE" --stop-after-init --no-http --logfile "$SFA_LOCAL/logs/run-install.log" ||
+        die "install failed: see .local/logs/run-install.log"
+fi
+if grep -E ' (ERROR|CRITICAL) ' "$SFA_LOCAL"/logs/run-*.log 2>/dev/null | grep -q "$DB"; then
+    say "WARNING: the install/update logged errors: see .local/logs/"
+fi
+
+say "Odoo is starting: open http://localhost:$SFA_HTTP_PORT and log in as admin / admin"
+say "(CRM > Key Accounts). Ctrl-C stops Odoo; 'make stop' stops the database cluster."
+odoo -d "$DB" --db-filter "^$DB\$"

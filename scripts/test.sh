@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The test command (README, `make test`, `.ci/run`): lint, engine tests, install + Odoo tests on
+# a database without and with demo data, browser tours in headless Chromium; a summary line per
+# tier and a non-zero exit on any failure. See scripts/test_runner.py for what fails a tier.
+set -uo pipefail
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$SFA_ROOT" || exit 1
+
+find_odoo
+describe_odoo
+if [ "$ODOO_KIND" = none ]; then
+    ensure_venv dev
+else
+    ensure_venv full
+    # Odoo silently skips tours without a Chromium: install Debian's when it is missing.
+    if ! command -v chromium >/dev/null && ! command -v google-chrome >/dev/null &&
+        ! command -v chromium-browser >/dev/null; then
+        if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+            say "installing Debian's chromium for the browser tours"
+            { apt-get update -q && apt-get install -y -q chromium; } >"$SFA_LOCAL/apt-chromium.log" 2>&1 ||
+                say "could not install chromium (see .local/apt-chromium.log): the tours tier will fail"
+        else
+            say "no Chromium found and cannot install it (needs root and apt-get): the tours tier will fail"
+        fi
+    fi
+    ensure_pg
+    write_odoo_conf >/dev/null
+fi
+mkdir -p "$SFA_LOCAL/logs"
+export ODOO_KIND ODOO_WHY ODOO_BIN ODOO_PY ODOO_SRC SFA_LOCAL SFA_ROOT SFA_MODULE
+exec "$SFA_VENV/bin/python" "$SFA_ROOT/scripts/test_runner.py" "$@"
