@@ -11,9 +11,18 @@
     "data": [
         "security/sfa_key_accounts_security.xml",
         "security/ir.model.access.csv",
+        "data/sfa_key_accounts_data.xml",
+        "data/sfa_key_accounts_defaults.xml",
+        "wizard/sfa_key_account_selection_views.xml",
+        "views/sfa_key_account_tier_views.xml",
+        "views/sfa_config_views.xml",
+        "views/sfa_account_plan_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
+        "report/sfa_account_plan_report.xml",
         "views/sfa_menus.xml",
     ],
-    "demo": [],
+    "demo": ["demo/sfa_key_accounts_demo.xml"],
     "assets": {
         "web.assets_tests": [
             "sfa_key_accounts/static/tests/tours/**/*",

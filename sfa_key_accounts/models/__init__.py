@@ -1,0 +1,17 @@
+from . import (
+    crm_lead,
+    res_config_settings,
+    res_partner,
+    sfa_account_competitor,
+    sfa_account_need,
+    sfa_account_plan,
+    sfa_account_plan_assessment,
+    sfa_account_plan_lever,
+    sfa_account_plan_objective,
+    sfa_account_swot,
+    sfa_health_criterion,
+    sfa_key_account_member,
+    sfa_key_account_tier,
+    sfa_key_account_tier_history,
+    sfa_switching_lever,
+)

@@ -1,41 +1,80 @@
+from datetime import datetime
+
 from odoo.tests.common import TransactionCase
 
 from odoo.addons.mail.tests.common import mail_new_test_user
 
 
 class SfaCommon(TransactionCase):
-    """Users of every role, shared by the addon's tests (as ``crm/tests/common.py`` does)."""
+    """Users of every role and a company of its own with a known tier set, shared by the
+    addon's tests (as ``crm/tests/common.py`` does). The company is new so that demo data
+    never changes a hand-computed figure."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
-        cls.company = cls.env.ref("base.main_company")
-        cls.user_rep = mail_new_test_user(
-            cls.env,
-            login="sfa_rep",
-            name="Rita Rep",
-            groups="sales_team.group_sale_salesman",
-            company_id=cls.company.id,
+        cls.company = cls.env["res.company"].create(
+            {"name": "SFA Test Company", "currency_id": cls.env.ref("base.USD").id}
         )
-        cls.user_rep_all = mail_new_test_user(
-            cls.env,
-            login="sfa_rep_all",
-            name="Alan All-Leads",
-            groups="sales_team.group_sale_salesman_all_leads",
-            company_id=cls.company.id,
+        cls.env.user.company_ids |= cls.company
+        cls.user_rep = cls._user("sfa_rep", "Rita Rep", "sales_team.group_sale_salesman")
+        cls.user_rep_all = cls._user(
+            "sfa_rep_all", "Alan All-Leads", "sales_team.group_sale_salesman_all_leads"
         )
-        cls.user_manager = mail_new_test_user(
-            cls.env,
-            login="sfa_manager",
-            name="Mona Manager",
-            groups="sales_team.group_sale_manager",
-            company_id=cls.company.id,
+        cls.user_manager = cls._user("sfa_manager", "Mona Manager", "sales_team.group_sale_manager")
+        cls.user_employee = cls._user("sfa_employee", "Eve Employee", "base.group_user")
+        Tier = cls.env["sfa.key.account.tier"]
+        Tier.search([("company_id", "=", cls.company.id)]).unlink()
+        cls.tier_a, cls.tier_b, cls.tier_c = Tier.create(
+            [
+                {
+                    "name": name,
+                    "sequence": seq,
+                    "rule": "revenue_share",
+                    "threshold_pct": pct,
+                    "is_key": key,
+                    "company_id": cls.company.id,
+                }
+                for name, seq, pct, key in (
+                    ("A", 1, 80, True),
+                    ("B", 2, 95, True),
+                    ("C", 3, 100, False),
+                )
+            ]
         )
-        cls.user_employee = mail_new_test_user(
+        cls.stage_won = cls.env["crm.stage"].search([("is_won", "=", True)], limit=1)
+        cls.stage_open = cls.env["crm.stage"].search([("is_won", "=", False)], limit=1)
+
+    @classmethod
+    def _user(cls, login, name, groups):
+        return mail_new_test_user(
             cls.env,
-            login="sfa_employee",
-            name="Eve Employee",
-            groups="base.group_user",
+            login=login,
+            name=name,
+            groups=groups,
             company_id=cls.company.id,
+            company_ids=[(6, 0, cls.company.ids)],
+        )
+
+    @classmethod
+    def _customers(cls, *names, company=None):
+        return cls.env["res.partner"].create(
+            [{"name": name, "is_company": True, "company_id": False} for name in names]
+        )
+
+    @classmethod
+    def _won(cls, partner, amount, closed="2026-06-15", company=None, **extra):
+        """A won opportunity closed on ``closed`` (a date string)."""
+        return cls.env["crm.lead"].create(
+            {
+                "name": f"Won {partner.name} {amount}",
+                "type": "opportunity",
+                "partner_id": partner.id,
+                "expected_revenue": amount,
+                "stage_id": cls.stage_won.id,
+                "date_closed": datetime.fromisoformat(closed + " 10:00:00"),
+                "company_id": (company or cls.company).id,
+                **extra,
+            }
         )

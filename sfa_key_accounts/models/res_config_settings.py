@@ -1,0 +1,27 @@
+from odoo import api, fields, models
+
+from ..wizard.sfa_key_account_selection import AUTO_APPLY_PARAM
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    sfa_retier_enabled = fields.Boolean(
+        "Monthly 80/20 re-tiering",
+        compute="_compute_sfa_retier_enabled",
+        inverse="_inverse_sfa_retier_enabled",
+    )
+    sfa_retier_auto_apply = fields.Boolean(
+        "Apply re-tiering automatically", config_parameter=AUTO_APPLY_PARAM
+    )
+
+    @api.depends("company_id")
+    def _compute_sfa_retier_enabled(self):
+        cron = self.env.ref("sfa_key_accounts.ir_cron_key_account_retier", raise_if_not_found=False)
+        for settings in self:
+            settings.sfa_retier_enabled = bool(cron and cron.sudo().active)
+
+    def _inverse_sfa_retier_enabled(self):
+        cron = self.env.ref("sfa_key_accounts.ir_cron_key_account_retier", raise_if_not_found=False)
+        if cron:
+            cron.sudo().active = self[:1].sfa_retier_enabled

@@ -1,0 +1,296 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..engine import health
+
+LIVE_STATES = ("active", "review")
+
+
+class SfaAccountPlan(models.Model):
+    """The plan of one key account for one period (DOMAIN.md §1, steps of key-account
+    management): objectives measured from CRM data, the customer's SWOT and the needs derived
+    from it, competitors, switching-cost levers, relationship health and a review cadence."""
+
+    _name = "sfa.account.plan"
+    _description = "Account Plan"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_start desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, tracking=True)
+    partner_id = fields.Many2one(
+        "res.partner",
+        "Key Account",
+        required=True,
+        index=True,
+        tracking=True,
+        domain="[('is_company', '=', True)]",
+        check_company=True,
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        "Key Account Manager",
+        tracking=True,
+        default=lambda self: self.env.user,
+        help="Owns the plan and is reminded of its reviews.",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    date_start = fields.Date(
+        "Start", required=True, tracking=True, default=lambda self: self._default_date_start()
+    )
+    date_end = fields.Date(
+        "End", required=True, tracking=True, default=lambda self: self._default_date_end()
+    )
+    state = fields.Selection(
+        [("draft", "Draft"), ("active", "Active"), ("review", "In Review"), ("closed", "Closed")],
+        default="draft",
+        required=True,
+        tracking=True,
+        copy=False,
+    )
+    tier_id = fields.Many2one(related="partner_id.key_account_tier_id")
+    relationship_type = fields.Selection(related="partner_id.key_account_relationship")
+    strategy = fields.Html("Account Strategy")
+    objective_ids = fields.One2many(
+        "sfa.account.plan.objective", "plan_id", "Objectives", copy=True
+    )
+    swot_ids = fields.One2many("sfa.account.swot", "plan_id", "SWOT", copy=True)
+    need_ids = fields.One2many("sfa.account.need", "plan_id", "Needs (TOWS)", copy=True)
+    competitor_ids = fields.One2many(
+        "sfa.account.competitor", "plan_id", "Competitor Analysis", copy=True
+    )
+    lever_ids = fields.One2many("sfa.account.plan.lever", "plan_id", "Switching-Cost Levers")
+    assessment_ids = fields.One2many("sfa.account.plan.assessment", "plan_id", "Assessments")
+    signal_ids = fields.One2many(
+        "sfa.account.plan.assessment",
+        "plan_id",
+        "Strength Signals",
+        domain=[("kind", "=", health.SIGNAL)],
+    )
+    willingness_ids = fields.One2many(
+        "sfa.account.plan.assessment",
+        "plan_id",
+        "Willingness Assessment",
+        domain=[("kind", "=", health.WILLINGNESS)],
+    )
+    quality_ids = fields.One2many(
+        "sfa.account.plan.assessment",
+        "plan_id",
+        "Quality Assessment",
+        domain=[("kind", "=", health.QUALITY)],
+    )
+    indicator_ids = fields.One2many(
+        "sfa.account.plan.assessment",
+        "plan_id",
+        "Evaluation Indicators",
+        domain=[("kind", "=", health.INDICATOR)],
+    )
+    health_score = fields.Float("Health", compute="_compute_health", store=True, aggregator="avg")
+    health_signal = fields.Float("Strength Signals Score", compute="_compute_health", store=True)
+    health_willingness = fields.Float("Willingness Score", compute="_compute_health", store=True)
+    health_quality = fields.Float("Quality Score", compute="_compute_health", store=True)
+    health_indicator = fields.Float("Evaluation Score", compute="_compute_health", store=True)
+    review_interval_months = fields.Integer("Review Every (months)", default=3)
+    next_review_date = fields.Date(tracking=True, copy=False)
+    # The customer record's five parts, edited on the customer and reachable from the plan.
+    business_info = fields.Html(related="partner_id.sfa_business_info", readonly=False)
+    personal_info = fields.Html(related="partner_id.sfa_personal_info", readonly=False)
+    logistics_info = fields.Html(related="partner_id.sfa_logistics_info", readonly=False)
+
+    _sql_constraints = [
+        (
+            "review_interval_positive",
+            "CHECK(review_interval_months > 0)",
+            "The review interval must be at least one month.",
+        ),
+    ]
+
+    def _default_date_start(self):
+        return fields.Date.context_today(self).replace(month=1, day=1)
+
+    def _default_date_end(self):
+        return fields.Date.context_today(self).replace(month=12, day=31)
+
+    @api.depends(
+        "assessment_ids.score",
+        "assessment_ids.present",
+        "assessment_ids.kind",
+        "assessment_ids.weight",
+    )
+    def _compute_health(self):
+        for plan in self:
+            parts = {kind: [] for kind in health.KINDS}
+            for line in plan.assessment_ids:
+                if line.kind == health.SIGNAL:
+                    parts[line.kind].extend(health.signal_items([(line.weight, line.present)]))
+                else:
+                    score = int(line.score) if line.score else None
+                    parts[line.kind].append((line.weight, health.score_fraction(score)))
+            score, breakdown = health.health_score(parts)
+            plan.health_score = score or 0.0
+            plan.health_signal = breakdown[health.SIGNAL] or 0.0
+            plan.health_willingness = breakdown[health.WILLINGNESS] or 0.0
+            plan.health_quality = breakdown[health.QUALITY] or 0.0
+            plan.health_indicator = breakdown[health.INDICATOR] or 0.0
+
+    @api.constrains("date_start", "date_end")
+    def _check_dates(self):
+        for plan in self:
+            if plan.date_end < plan.date_start:
+                raise ValidationError(
+                    self.env._(
+                        "The plan %(plan)s ends (%(end)s) before it starts (%(start)s).",
+                        plan=plan.name,
+                        end=plan.date_end,
+                        start=plan.date_start,
+                    )
+                )
+
+    @api.constrains("state", "partner_id", "date_start", "date_end", "company_id")
+    def _check_one_live_plan(self):
+        live = self.filtered(lambda p: p.state in LIVE_STATES)
+        for plan in live:
+            other = self.search_count(
+                [
+                    ("id", "!=", plan.id),
+                    ("partner_id", "=", plan.partner_id.id),
+                    ("company_id", "=", plan.company_id.id),
+                    ("state", "in", LIVE_STATES),
+                    ("date_start", "<=", plan.date_end),
+                    ("date_end", ">=", plan.date_start),
+                ],
+                limit=1,
+            )
+            if other:
+                raise ValidationError(
+                    self.env._(
+                        "%(account)s already has an active plan for a period overlapping "
+                        "%(start)s - %(end)s: close it before activating another one.",
+                        account=plan.partner_id.display_name,
+                        start=plan.date_start,
+                        end=plan.date_end,
+                    )
+                )
+
+    @api.onchange("partner_id")
+    def _onchange_partner_id(self):
+        if self.partner_id.key_account_manager_id:
+            self.user_id = self.partner_id.key_account_manager_id
+        if self.partner_id and not self.name:
+            self.name = self.env._(
+                "%(account)s plan %(year)s",
+                account=self.partner_id.name,
+                year=self.date_start.year if self.date_start else "",
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        plans = super().create(vals_list)
+        plans._sync_assessments()
+        plans._schedule_review()
+        return plans
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"next_review_date", "user_id"} & vals.keys():
+            self._schedule_review()
+        return res
+
+    def copy_data(self, default=None):
+        vals_list = super().copy_data(default=default)
+        for plan, vals in zip(self, vals_list, strict=True):
+            vals.setdefault("name", self.env._("%s (copy)", plan.name))
+        return vals_list
+
+    # --- actions ---------------------------------------------------------------------------
+    def action_activate(self):
+        self._check_criteria_weights()
+        self.filtered(lambda p: p.state == "draft").write({"state": "active"})
+        for plan in self.filtered(lambda p: not p.next_review_date):
+            plan.next_review_date = fields.Date.context_today(plan) + relativedelta(
+                months=plan.review_interval_months
+            )
+
+    def action_start_review(self):
+        self.filtered(lambda p: p.state == "active").write({"state": "review"})
+
+    def action_review_done(self):
+        for plan in self.filtered(lambda p: p.state == "review"):
+            plan.activity_feedback(
+                ["sfa_key_accounts.mail_activity_type_account_review"],
+                feedback=self.env._("Review done"),
+            )
+            plan.write(
+                {
+                    "state": "active",
+                    "next_review_date": fields.Date.context_today(plan)
+                    + relativedelta(months=plan.review_interval_months),
+                }
+            )
+
+    def action_close(self):
+        self.write({"state": "closed"})
+        self.activity_unlink(["sfa_key_accounts.mail_activity_type_account_review"])
+
+    def action_reset_draft(self):
+        self.filtered(lambda p: p.state == "closed").write({"state": "draft"})
+
+    def action_sync_assessments(self):
+        self._sync_assessments()
+
+    def action_print(self):
+        return self.env.ref("sfa_key_accounts.sfa_account_plan_report").report_action(self)
+
+    # --- business methods -------------------------------------------------------------------
+    def _sync_assessments(self):
+        """Give each plan one assessment line per active criterion of its company."""
+        criteria = self.env["sfa.health.criterion"].search([])
+        existing = {(line.plan_id.id, line.criterion_id.id) for line in self.assessment_ids}
+        self.env["sfa.account.plan.assessment"].create(
+            [
+                {"plan_id": plan.id, "criterion_id": criterion.id}
+                for plan in self
+                for criterion in criteria
+                if criterion.company_id in (plan.company_id, self.env["res.company"])
+                and (plan.id, criterion.id) not in existing
+            ]
+        )
+
+    def _check_criteria_weights(self):
+        for company in self.company_id:
+            criteria = self.env["sfa.health.criterion"].search(
+                [("company_id", "in", [company.id, False])]
+            )
+            weights = {kind: [] for kind in health.KINDS}
+            for criterion in criteria:
+                weights[criterion.kind].append(criterion.weight)
+            problems = health.weight_total_problems(weights)
+            if problems:
+                labels = dict(criteria._fields["kind"]._description_selection(self.env))
+                raise UserError(
+                    self.env._(
+                        "The weights of the health criteria must sum to 100 in each group: "
+                        "%(groups)s. Fix them in CRM > Configuration > Health Criteria.",
+                        groups=", ".join(
+                            f"{labels[kind]} = {total:g}" for kind, total in problems.items()
+                        ),
+                    )
+                )
+
+    def _schedule_review(self):
+        """One open review activity per plan, for its manager, on its next review date."""
+        xmlid = "sfa_key_accounts.mail_activity_type_account_review"
+        for plan in self:
+            plan.activity_unlink([xmlid])
+            if plan.next_review_date and plan.state != "closed":
+                plan.activity_schedule(
+                    xmlid,
+                    date_deadline=plan.next_review_date,
+                    user_id=(plan.user_id or self.env.user).id,
+                    summary=self.env._("Review the account plan"),
+                )

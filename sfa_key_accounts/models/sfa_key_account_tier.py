@@ -1,0 +1,133 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..engine import ranking
+
+
+class SfaKeyAccountTier(models.Model):
+    """A tier of the customer pyramid; the tiers of a company, in sequence, form its tier set.
+
+    ``threshold_pct`` is the cumulative percentage (of customers or of revenue, by ``rule``)
+    at which the tier ends, e.g. 1 / 5 / 20 / 100 for the pyramid main / big / ordinary /
+    small, or 80 / 95 / 100 for revenue cut-offs. The last tier takes every customer left.
+    """
+
+    _name = "sfa.key.account.tier"
+    _description = "Key Account Tier"
+    _order = "company_id, sequence, threshold_pct, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    rule = fields.Selection(
+        [
+            (ranking.CUSTOMER_SHARE, "Share of customers"),
+            (ranking.REVENUE_SHARE, "Share of cumulative revenue"),
+        ],
+        required=True,
+        default=ranking.REVENUE_SHARE,
+        help="What the threshold measures: the cumulative share of ranked customers, or the "
+        "cumulative share of their revenue.",
+    )
+    threshold_pct = fields.Float(
+        "Threshold (%)",
+        required=True,
+        digits=(5, 2),
+        help="Cumulative percentage at which this tier ends (0 < threshold <= 100).",
+    )
+    color = fields.Integer()
+    is_key = fields.Boolean(
+        "Key tier", help="Customers in this tier are key accounts (they get a manager and a plan)."
+    )
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    partner_count = fields.Integer(compute="_compute_partner_count")
+
+    def _compute_partner_count(self):
+        counts = dict(
+            self.env["res.partner"]._read_group(
+                [("key_account_tier_id", "in", self.ids)], ["key_account_tier_id"], ["__count"]
+            )
+        )
+        for tier in self:
+            tier.partner_count = counts.get(tier, 0)
+
+    @api.constrains("threshold_pct", "sequence", "rule", "active", "company_id")
+    def _check_tier_set(self):
+        for company in self.company_id:
+            tiers = self.search([("company_id", "=", company.id)])
+            if len(set(tiers.mapped("rule"))) > 1:
+                raise ValidationError(
+                    self.env._(
+                        "All tiers of %(company)s must use the same rule: a tier set measures "
+                        "either the share of customers or the share of revenue.",
+                        company=company.display_name,
+                    )
+                )
+            problems = ranking.tier_set_problems(tiers.mapped("threshold_pct"))
+            if "out_of_range" in problems:
+                raise ValidationError(
+                    self.env._("A tier threshold must be above 0% and at most 100%.")
+                )
+            if "not_increasing" in problems:
+                raise ValidationError(
+                    self.env._(
+                        "Tier thresholds of %(company)s overlap: in sequence order each tier "
+                        "must end above the previous one (%(thresholds)s).",
+                        company=company.display_name,
+                        thresholds=" / ".join(f"{t:g}%" for t in tiers.mapped("threshold_pct")),
+                    )
+                )
+
+    def _engine_tiers(self):
+        """The tier set as the engine's plain tiers (self: one company's tiers, in order)."""
+        return [ranking.Tier(t.id, t.threshold_pct) for t in self]
+
+    @api.model
+    def _for_company(self, company):
+        """The company's tier set, created from the customer pyramid when it has none."""
+        tiers = self.search([("company_id", "=", company.id)])
+        if not tiers:
+            tiers = self.sudo().create(self._default_pyramid(company)).sudo(False)
+        return tiers
+
+    @api.model
+    def _install_default_tiers(self):
+        """Give every company the pyramid; the main company's tiers get xml ids
+        (``tier_main``, ``tier_big``, ``tier_ordinary``, ``tier_small``) for demo data."""
+        main = self.env.ref("base.main_company", raise_if_not_found=False)
+        for company in self.env["res.company"].search([]):
+            tiers = self._for_company(company)
+            if company == main and len(tiers) == 4:
+                self.env["ir.model.data"]._update_xmlids(
+                    [
+                        {"xml_id": f"sfa_key_accounts.tier_{key}", "record": tier, "noupdate": True}
+                        for key, tier in zip(
+                            ("main", "big", "ordinary", "small"), tiers, strict=True
+                        )
+                    ]
+                )
+
+    @api.model
+    def _default_pyramid(self, company):
+        """The customer pyramid of the method: main 1%, big 4%, ordinary 15%, small 80%."""
+        rows = [
+            (self.env._("Main customers"), 1, 3, True),
+            (self.env._("Big customers"), 5, 2, True),
+            (self.env._("Ordinary customers"), 20, 4, False),
+            (self.env._("Small customers"), 100, 0, False),
+        ]
+        return [
+            {
+                "name": name,
+                "sequence": 10 * (i + 1),
+                "rule": ranking.CUSTOMER_SHARE,
+                "threshold_pct": threshold,
+                "color": color,
+                "is_key": is_key,
+                "company_id": company.id,
+            }
+            for i, (name, threshold, color, is_key) in enumerate(rows)
+        ]

@@ -1,0 +1,244 @@
+from datetime import date
+
+from psycopg2 import IntegrityError
+
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, tagged
+from odoo.tools import mute_logger
+
+from .common import SfaCommon
+
+
+@tagged("post_install", "-at_install")
+class TestAccountPlan(SfaCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.account = cls._customers("Planned Co")
+        cls.account.with_user(cls.user_manager).write(
+            {"key_account_manager_id": cls.user_rep.id, "key_account_tier_id": cls.tier_a.id}
+        )
+        cls.plan = cls._plan()
+
+    @classmethod
+    def _plan(cls, **vals):
+        return cls.env["sfa.account.plan"].create(
+            {
+                "name": "Planned Co 2026",
+                "partner_id": cls.account.id,
+                "user_id": cls.user_rep.id,
+                "company_id": cls.company.id,
+                "date_start": date(2026, 1, 1),
+                "date_end": date(2026, 12, 31),
+                **vals,
+            }
+        )
+
+    def _answers(self, kind):
+        return self.plan.assessment_ids.filtered(lambda a: a.kind == kind).sorted("sequence")
+
+    def test_plan_gets_one_answer_per_criterion(self):
+        criteria = self.env["sfa.health.criterion"].search([])
+        self.assertEqual(len(self.plan.assessment_ids), len(criteria))
+        self.assertEqual(len(self._answers("signal")), 10)
+        # nothing scored yet: only the (all unticked) signal checklist counts, so health is 0
+        self.assertEqual((self.plan.health_score, self.plan.health_signal), (0.0, 0.0))
+
+    def test_health_formula_and_one_answer(self):
+        # 3 of the 10 signals (10 each) -> 30; willingness all answered 3 -> 50;
+        # quality unanswered; indicators all 5 -> 100.
+        # health = (40 x 30 + 15 x 50 + 30 x 100) / 85 = 4950 / 85 = 58.235...
+        self._answers("signal")[:3].write({"present": True})
+        self._answers("willingness").write({"score": "3"})
+        self._answers("indicator").write({"score": "5"})
+        self.assertAlmostEqual(self.plan.health_signal, 30.0)
+        self.assertAlmostEqual(self.plan.health_willingness, 50.0)
+        self.assertAlmostEqual(self.plan.health_indicator, 100.0)
+        self.assertAlmostEqual(self.plan.health_score, 4950 / 85)
+        # One more signal (weight 10): signals 30 -> 40, health + 40 x 10 / 85
+        self._answers("signal")[3].present = True
+        self.assertAlmostEqual(self.plan.health_score, 5350 / 85)
+        # the customer shows its current plan's health
+        self.plan.action_activate()
+        self.assertEqual(self.account.key_account_current_plan_id, self.plan)
+        self.assertAlmostEqual(self.account.key_account_health, 5350 / 85)
+
+    def test_weights_not_summing_to_100_block_activation(self):
+        self.env.ref("sfa_key_accounts.health_indicator_01").weight = 25  # 30 -> 25: sum 95
+        with self.assertRaisesRegex(UserError, "Evaluation indicator = 95"):
+            self.plan.action_activate()
+        self.assertEqual(self.plan.state, "draft")
+
+    def test_period_must_not_end_before_start(self):
+        with self.assertRaises(ValidationError), self.cr.savepoint():
+            self._plan(date_start=date(2026, 6, 1), date_end=date(2026, 5, 31))
+        with self.assertRaises(ValidationError), self.cr.savepoint():
+            self.plan.date_end = date(2025, 12, 31)
+        self.assertEqual(self.plan.date_end, date(2026, 12, 31))
+
+    def test_one_active_plan_per_account_and_period(self):
+        self.plan.action_activate()
+        second = self._plan(name="Second", date_start=date(2026, 7, 1), date_end=date(2027, 6, 30))
+        with self.assertRaises(ValidationError), self.cr.savepoint():
+            second.action_activate()
+        self.assertEqual(second.state, "draft")
+        # a plan for the next, non-overlapping period may be active at the same time
+        next_year = self._plan(
+            name="2027", date_start=date(2027, 1, 1), date_end=date(2027, 12, 31)
+        )
+        next_year.action_activate()
+        self.assertEqual(next_year.state, "active")
+
+    def test_review_cadence_creates_activity_for_manager(self):
+        self.plan.action_activate()
+        activity = self.plan.activity_ids
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.user_id, self.user_rep)
+        self.assertEqual(activity.date_deadline, self.plan.next_review_date)
+        self.plan.next_review_date = date(2026, 9, 30)
+        self.assertEqual(self.plan.activity_ids.date_deadline, date(2026, 9, 30))
+        self.plan.action_start_review()
+        self.plan.action_review_done()
+        self.assertEqual(self.plan.state, "active")
+        self.assertEqual(len(self.plan.activity_ids), 1)
+        self.assertGreater(self.plan.next_review_date, date.today())
+        self.plan.action_close()
+        self.assertFalse(self.plan.activity_ids)
+
+    def test_objectives_measured_from_crm(self):
+        self._won(self.account, 3000, closed="2026-02-01")
+        contact = self.env["res.partner"].create({"name": "Pat", "parent_id": self.account.id})
+        self._won(contact, 1000, closed="2026-11-30")
+        self._won(self.account, 5000, closed="2025-12-31")  # before the plan period
+        self.env["crm.lead"].create(
+            [
+                {
+                    "name": f"Open {amount}",
+                    "type": "opportunity",
+                    "partner_id": self.account.id,
+                    "expected_revenue": amount,
+                    "stage_id": self.stage_open.id,
+                    "company_id": self.company.id,
+                }
+                for amount in (700, 300)
+            ]
+        )
+        objectives = self.env["sfa.account.plan.objective"].create(
+            [
+                {"plan_id": self.plan.id, "name": m, "measure": m, "target": 8000}
+                for m in ("won_revenue", "won_count", "pipeline", "open_count")
+            ]
+            + [
+                {
+                    "plan_id": self.plan.id,
+                    "name": "Visits",
+                    "measure": "manual",
+                    "target": 4,
+                    "manual_value": 3,
+                }
+            ]
+        )
+        self.assertEqual(objectives.mapped("current_value"), [4000.0, 2.0, 1000.0, 2.0, 3.0])
+        self.assertEqual(objectives[0].progress, 50.0)
+        self.assertEqual(objectives[4].progress, 75.0)
+
+    def test_swot_need_competitor_lever(self):
+        weakness = self.env["sfa.account.swot"].create(
+            {"plan_id": self.plan.id, "quadrant": "weakness", "area": "quality", "name": "Scrap"}
+        )
+        need = self.env["sfa.account.need"].create(
+            {
+                "plan_id": self.plan.id,
+                "strategy": "wt",
+                "name": "Less scrap",
+                "swot_ids": [(6, 0, weakness.ids)],
+                "offer": "Inspection",
+            }
+        )
+        self.assertEqual(need.swot_ids, weakness)
+        other_plan = self._plan(
+            name="Other", date_start=date(2030, 1, 1), date_end=date(2030, 12, 31)
+        )
+        with self.assertRaises(ValidationError), self.cr.savepoint():
+            self.env["sfa.account.need"].create(
+                {"plan_id": other_plan.id, "name": "Wrong", "swot_ids": [(6, 0, weakness.ids)]}
+            )
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.cr.savepoint():
+            self.env["sfa.account.competitor"].create(
+                {"plan_id": self.plan.id, "competitor_id": self.account.id, "share_pct": 120}
+            )
+        lever = self.env["sfa.account.plan.lever"].create(
+            {
+                "plan_id": self.plan.id,
+                "lever_id": self.env.ref("sfa_key_accounts.switching_lever_01").id,
+            }
+        )
+        self.assertEqual(lever.status, "planned")
+        self.assertEqual(self.env["sfa.switching.lever"].search_count([]), 16)
+
+    def test_pdf_renders_plan(self):
+        self.env["sfa.account.swot"].create(
+            {"plan_id": self.plan.id, "quadrant": "threat", "name": "Cheap rival bids"}
+        )
+        html, _type = self.env["ir.actions.report"]._render_qweb_html(
+            "sfa_key_accounts.sfa_account_plan_report", self.plan.ids
+        )
+        html = html.decode()
+        self.assertIn("Account plan:", html)
+        self.assertIn("Planned Co 2026", html)
+        self.assertIn("Cheap rival bids", html)
+        self.assertEqual(
+            self.plan.with_context(discard_logo_check=True).action_print()["report_name"],
+            "sfa_key_accounts.sfa_account_plan_report_document",
+        )
+
+    def test_onchange_partner_sets_manager_and_name(self):
+        with Form(self.env["sfa.account.plan"]) as form:
+            form.partner_id = self.account
+            self.assertEqual(form.user_id, self.user_rep)
+            self.assertIn("Planned Co plan", form.name)
+
+    def test_access_rules(self):
+        """The key-account manager edits; a rep of another account neither sees nor edits;
+        the salesperson who owns the customer reads; a sales manager sees all."""
+        other_rep = self._user("sfa_other_rep", "Olga Other", "sales_team.group_sale_salesman")
+        plan_as_kam = self.plan.with_user(self.user_rep)
+        plan_as_kam.strategy = "<p>Win the plant</p>"
+        self.env["sfa.account.swot"].with_user(self.user_rep).create(
+            {"plan_id": self.plan.id, "quadrant": "strength", "name": "Capacity"}
+        )
+        with self.assertRaises(AccessError):
+            self.plan.with_user(other_rep).read(["name"])
+        self.assertFalse(
+            self.env["sfa.account.plan"].with_user(other_rep).search([("id", "=", self.plan.id)])
+        )
+        self.account.user_id = other_rep  # other_rep now owns the customer: may read, not edit
+        self.assertEqual(self.plan.with_user(other_rep).name, "Planned Co 2026")
+        with self.assertRaises(AccessError):
+            self.plan.with_user(other_rep).write({"name": "Hijacked"})
+        self.assertEqual(
+            self.env["sfa.account.plan"]
+            .with_user(self.user_manager)
+            .search([("id", "=", self.plan.id)]),
+            self.plan,
+        )
+        with self.assertRaises(AccessError):
+            self.plan.with_user(self.user_employee).read(["name"])
+
+    def test_multi_company_rule(self):
+        other = self.env["res.company"].create({"name": "Elsewhere"})
+        manager = self._user("sfa_mc_manager", "Max Multi", "sales_team.group_sale_manager")
+        self.assertFalse(
+            self.env["sfa.account.plan"]
+            .with_user(manager)
+            .with_context(allowed_company_ids=[self.company.id])
+            .search([("company_id", "=", other.id)])
+        )
+        foreign = self._plan(company_id=other.id, name="Foreign")
+        self.assertFalse(
+            self.env["sfa.account.plan"].with_user(manager).search([("id", "=", foreign.id)])
+        )
+        self.assertEqual(
+            self.env["sfa.account.plan"].with_user(manager).search([("id", "=", self.plan.id)]),
+            self.plan,
+        )

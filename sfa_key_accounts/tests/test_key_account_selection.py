@@ -1,0 +1,237 @@
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, tagged
+
+from .common import SfaCommon
+
+
+@tagged("post_install", "-at_install")
+class TestKeyAccountSelection(SfaCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.big, cls.mid, cls.tie1, cls.tie2, cls.small, cls.idle = cls._customers(
+            "Big Co", "Mid Co", "Tie One", "Tie Two", "Small Co", "Idle Co"
+        )
+        # A contact of Big Co: its deals count for Big Co (the commercial partner).
+        cls.big_contact = cls.env["res.partner"].create(
+            {"name": "Bea Buyer", "parent_id": cls.big.id}
+        )
+        cls._won(cls.big, 4000)
+        cls._won(cls.big_contact, 1000)  # Big Co: 5000
+        cls._won(cls.mid, 2000)
+        cls._won(cls.tie1, 1200)
+        cls._won(cls.tie2, 1200)
+        cls._won(cls.small, 600)  # total 10000
+        # Ignored: open, lost, outside the period, another company
+        cls.env["crm.lead"].create(
+            [
+                {
+                    "name": "Open",
+                    "type": "opportunity",
+                    "partner_id": cls.small.id,
+                    "expected_revenue": 99000,
+                    "stage_id": cls.stage_open.id,
+                    "company_id": cls.company.id,
+                },
+                {
+                    "name": "Lost",
+                    "type": "opportunity",
+                    "partner_id": cls.small.id,
+                    "expected_revenue": 88000,
+                    "stage_id": cls.stage_open.id,
+                    "active": False,
+                    "probability": 0,
+                    "company_id": cls.company.id,
+                },
+            ]
+        )
+        cls._won(cls.small, 77000, closed="2024-01-10")
+        cls.other_company = cls.env["res.company"].create(
+            {"name": "SFA Other Company", "currency_id": cls.env.ref("base.EUR").id}
+        )
+        cls._won(cls.small, 66000, company=cls.other_company)
+        cls.idle.key_account_tier_id = cls.tier_a  # tiered, no revenue in the period
+
+    def _wizard(self, company=None, **vals):
+        company = company or self.company
+        return (
+            self.env["sfa.key.account.selection"]
+            .with_company(company)
+            .create(
+                {
+                    "date_from": date(2026, 1, 1),
+                    "date_to": date(2026, 12, 31),
+                    "company_id": company.id,
+                    **vals,
+                }
+            )
+        )
+
+    def test_ranking_matches_hand_computation(self):
+        wizard = self._wizard()
+        wizard.action_compute()
+        rows = [
+            (
+                line.partner_id,
+                line.rank,
+                line.revenue,
+                round(line.share, 2),
+                round(line.cumulative_share, 2),
+                line.proposed_tier_id,
+            )
+            for line in wizard.line_ids.sorted(lambda line: (line.rank, line.partner_id.name))
+        ]
+        # Big 5000 (50%, cum 50 -> A), Mid 2000 (20, cum 70; starts at 50 -> A), ties 1200
+        # each (12%, cum 82 and 94; both start where Tie One starts, 70% -> A), Small 600
+        # (6%, cum 100; starts at 94 -> B), Idle: no revenue -> last tier C.
+        self.assertEqual(
+            rows,
+            [
+                (self.big, 1, 5000.0, 50.0, 50.0, self.tier_a),
+                (self.mid, 2, 2000.0, 20.0, 70.0, self.tier_a),
+                (self.tie1, 3, 1200.0, 12.0, 82.0, self.tier_a),
+                (self.tie2, 3, 1200.0, 12.0, 94.0, self.tier_a),
+                (self.small, 5, 600.0, 6.0, 100.0, self.tier_b),
+                (self.idle, 6, 0.0, 0.0, 100.0, self.tier_c),
+            ],
+        )
+        self.assertEqual(wizard.total_revenue, 10000.0)
+        self.assertEqual(wizard.change_count, 6)
+
+    def test_customer_share_rule(self):
+        # The same six customers on a 20 / 50 / 100 % of customers pyramid: 5 ranked ones
+        # start at 0, 20, 40, 40 (tie), 80 % -> X, Y, Y, Y, Z; Idle (no revenue) -> Z.
+        (self.tier_a | self.tier_b | self.tier_c).write({"rule": "customer_share"})
+        self.tier_a.threshold_pct = 20
+        self.tier_b.threshold_pct = 50
+        wizard = self._wizard()
+        wizard.action_compute()
+        tiers = {line.partner_id: line.proposed_tier_id for line in wizard.line_ids}
+        self.assertEqual(
+            [tiers[p] for p in (self.big, self.mid, self.tie1, self.tie2, self.small, self.idle)],
+            [self.tier_a, self.tier_b, self.tier_b, self.tier_b, self.tier_c, self.tier_c],
+        )
+
+    def test_other_company_and_currency(self):
+        """Company B ranks only its own deal, in its own currency (EUR)."""
+        wizard = self._wizard(company=self.other_company)
+        wizard.action_compute()
+        self.assertEqual(wizard.currency_id, self.env.ref("base.EUR"))
+        self.assertEqual(
+            [(line.partner_id, line.revenue) for line in wizard.line_ids], [(self.small, 66000.0)]
+        )
+        # B had no tiers: it got the customer pyramid, and its tiers are B's own
+        self.assertEqual(wizard.line_ids.proposed_tier_id.company_id, self.other_company)
+        self.assertEqual(
+            self.env["sfa.key.account.tier"]
+            .search([("company_id", "=", self.other_company.id)])
+            .mapped("threshold_pct"),
+            [1, 5, 20, 100],
+        )
+
+    def test_period_boundaries(self):
+        # 2024-01-10 deal counts only when the period covers it
+        wizard = self._wizard(date_from=date(2024, 1, 10), date_to=date(2024, 1, 10))
+        wizard.action_compute()
+        ranked = wizard.line_ids.filtered("revenue")
+        self.assertEqual(
+            [(line.partner_id, line.revenue) for line in ranked], [(self.small, 77000)]
+        )
+
+    def test_apply_changes_tiers_and_keeps_history(self):
+        wizard = self._wizard()
+        wizard.action_compute()
+        line_tie2 = wizard.line_ids.filtered(lambda line: line.partner_id == self.tie2)
+        line_tie2.to_apply = False  # the user keeps Tie Two as it is
+        wizard.with_user(self.user_manager).action_apply()
+        self.assertEqual(self.big.key_account_tier_id, self.tier_a)
+        self.assertTrue(self.big.is_key_account)
+        self.assertEqual(self.small.key_account_tier_id, self.tier_b)
+        self.assertEqual(self.idle.key_account_tier_id, self.tier_c)
+        self.assertFalse(self.idle.is_key_account)
+        self.assertFalse(self.tie2.key_account_tier_id)
+        history = self.idle.key_account_tier_history_ids
+        self.assertEqual(len(history), 2)  # the hand-set A, then A -> C
+        self.assertEqual(
+            (history[0].from_tier_id, history[0].to_tier_id), (self.tier_a, self.tier_c)
+        )
+        self.assertEqual(history[0].user_id, self.user_manager)
+        self.assertIn("80/20 selection over 2026-01-01 - 2026-12-31", history[0].reason)
+        self.assertIn("Tier: A → C", self.idle.message_ids[0].body)
+        self.assertEqual(self.idle.key_account_tier_date, date.today())
+        # ranking figures kept for the concentration curve
+        self.assertEqual(
+            (self.mid.key_account_rank, self.mid.key_account_revenue),
+            (2, 2000.0),
+        )
+        self.assertEqual(self.mid.key_account_cumulative_share, 70.0)
+
+    def test_compute_and_cancel_change_nothing(self):
+        before = self.env["sfa.key.account.tier.history"].search_count([])
+        wizard = self._wizard()
+        wizard.action_compute()
+        wizard.action_compute()  # recompute replaces the preview
+        self.assertEqual(len(wizard.line_ids), 6)
+        self.assertFalse(self.big.key_account_tier_id)
+        self.assertEqual(self.idle.key_account_tier_id, self.tier_a)
+        self.assertEqual(self.env["sfa.key.account.tier.history"].search_count([]), before)
+
+    def test_bad_period_and_apply_before_compute(self):
+        with self.assertRaises(UserError):
+            self._wizard(date_from=date(2026, 5, 1), date_to=date(2026, 4, 1)).action_compute()
+        with self.assertRaises(UserError):
+            self._wizard().action_apply()
+
+    def test_cron_proposes_then_applies(self):
+        Selection = self.env["sfa.key.account.selection"]
+        self.env["ir.config_parameter"].set_param("sfa_key_accounts.retier_auto_apply", "")
+        with freeze_time("2026-12-15"):
+            Selection._cron_retier()
+        self.assertFalse(self.big.key_account_tier_id)  # only proposed
+        self.assertIn("Proposed by the monthly 80/20 re-tiering", self.big.message_ids[0].body)
+        self.assertIn("no tier → A", self.big.message_ids[0].body)
+        self.env["ir.config_parameter"].set_param("sfa_key_accounts.retier_auto_apply", "1")
+        with freeze_time("2026-12-15"):
+            Selection._cron_retier()
+        self.assertEqual(self.big.key_account_tier_id, self.tier_a)
+        self.assertEqual(self.small.key_account_tier_id, self.tier_b)
+
+    def test_default_period_is_last_twelve_months(self):
+        form = Form(self.env["sfa.key.account.selection"])
+        today = date.today()
+        self.assertEqual(form.date_to, today)
+        self.assertEqual((today - form.date_from).days in (364, 365), True)
+
+
+@tagged("post_install", "-at_install")
+class TestTierConstraints(SfaCommon):
+    def test_out_of_range(self):
+        for pct in (0, -5, 100.5):
+            with self.assertRaises(ValidationError), self.cr.savepoint():
+                self.tier_b.threshold_pct = pct
+        self.assertEqual(self.tier_b.threshold_pct, 95)
+
+    def test_overlapping(self):
+        with self.assertRaises(ValidationError), self.cr.savepoint():
+            self.tier_b.threshold_pct = 70  # B would end before A
+        with self.assertRaises(ValidationError), self.cr.savepoint():
+            self.tier_b.threshold_pct = 80  # same cut-off as A
+        self.assertEqual(self.tier_b.threshold_pct, 95)
+
+    def test_mixed_rules(self):
+        with self.assertRaises(ValidationError), self.cr.savepoint():
+            self.tier_c.rule = "customer_share"
+        self.assertEqual(self.tier_c.rule, "revenue_share")
+
+    def test_only_managers_change_tiers(self):
+        partner = self._customers("Guarded Co")
+        with self.assertRaises(AccessError), self.cr.savepoint():
+            partner.with_user(self.user_rep).write({"key_account_tier_id": self.tier_a.id})
+        self.assertFalse(partner.key_account_tier_id)
+        partner.with_user(self.user_manager).key_account_tier_id = self.tier_a
+        self.assertEqual(partner.key_account_tier_id, self.tier_a)
+        self.assertEqual(partner.key_account_tier_history_ids.reason, "Changed by hand")

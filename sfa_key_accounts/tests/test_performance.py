@@ -1,0 +1,91 @@
+from datetime import date, datetime
+
+from odoo.tests import tagged
+
+from .common import SfaCommon
+
+
+@tagged("post_install", "-at_install")
+class TestRankingQueries(SfaCommon):
+    """The ranking's number of queries does not grow with the number of customers."""
+
+    def _seed(self, count):
+        company = self.env["res.company"].create({"name": f"Perf {count}"})
+        partners = self.env["res.partner"].create(
+            [{"name": f"Perf {count} customer {i:04d}", "is_company": True} for i in range(count)]
+        )
+        self.env["crm.lead"].create(
+            [
+                {
+                    "name": f"Won {i}",
+                    "type": "opportunity",
+                    "partner_id": partner.id,
+                    "expected_revenue": 1000 + (i * 7919) % 5000,
+                    "stage_id": self.stage_won.id,
+                    "date_closed": datetime(2026, 3, 1, 12, 0),
+                    "company_id": company.id,
+                }
+                for i, partner in enumerate(partners)
+            ]
+        )
+        self.env["sfa.key.account.tier"]._for_company(company)
+        wizard = (
+            self.env["sfa.key.account.selection"]
+            .with_company(company)
+            .create(
+                {
+                    "company_id": company.id,
+                    "date_from": date(2026, 1, 1),
+                    "date_to": date(2026, 12, 31),
+                }
+            )
+        )
+        self.env.flush_all()
+        self.env.invalidate_all()
+        return wizard
+
+    def _queries(self, func):
+        start = self.cr.sql_log_count
+        func()
+        self.env.flush_all()
+        return self.cr.sql_log_count - start
+
+    def test_ranking_query_count_constant(self):
+        """The ranking itself: a read of the wizard, one grouped query for the revenue, one
+        search for tiered customers without revenue, one read of the customers, one of the
+        tiers: 5 queries whether there are 10 or 1,000 customers."""
+        small, large = self._seed(10), self._seed(1000)
+        for wizard in (small, large):
+            tiers = self.env["sfa.key.account.tier"].search(
+                [("company_id", "=", wizard.company_id.id)]
+            )
+            self.env.invalidate_all()
+            with self.assertQueryCount(__system__=5):
+                ranked, _partners = wizard._rank(tiers)
+            self.assertEqual(len(ranked), len(tiers) and (10 if wizard == small else 1000))
+
+    def test_compute_preview_grows_only_by_insert_batches(self):
+        """Storing the preview adds only Odoo's INSERT batches (100 rows each): 1000 customers
+        cost exactly 9 queries more than 10, never one per customer."""
+        small, large = self._seed(10), self._seed(1000)
+        q_small = self._queries(small.action_compute)
+        self.env.invalidate_all()
+        q_large = self._queries(large.action_compute)
+        self.assertEqual(q_large - q_small, 9, (q_small, q_large))
+        self.assertEqual(len(large.line_ids), 1000)
+
+    def test_apply_is_batched(self):
+        small, large = self._seed(10), self._seed(1000)
+        small.action_compute()
+        large.action_compute()
+        self.env.flush_all()
+        self.env.invalidate_all()
+        q_small = self._queries(small.action_apply)
+        self.env.invalidate_all()
+        q_large = self._queries(large.action_apply)
+        # batched: a few more UPDATE/INSERT batches for 100x the customers, never one per customer
+        self.assertLess(q_large - q_small, 40, (q_small, q_large))
+        self.assertEqual(
+            sorted(large.line_ids.partner_id.mapped("key_account_rank")),
+            sorted(large.line_ids.mapped("rank")),
+        )

@@ -1,0 +1,1 @@
+from . import sfa_key_account_selection, sfa_key_account_selection_line

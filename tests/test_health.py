@@ -1,0 +1,79 @@
+"""Relationship health, checked against the worked example of the engine's docstring."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sfa_engine.health import (
+    INDICATOR,
+    QUALITY,
+    SIGNAL,
+    WILLINGNESS,
+    health_score,
+    part_score,
+    score_fraction,
+    signal_items,
+    weight_total_problems,
+)
+
+
+def test_worked_example():
+    parts = {
+        SIGNAL: signal_items([(10, i < 3) for i in range(10)]),
+        WILLINGNESS: [(50, score_fraction(5)), (50, score_fraction(3)), (0, None)],
+        QUALITY: [(100, None)],
+        INDICATOR: [(60, score_fraction(4)), (40, score_fraction(2))],
+    }
+    health, breakdown = health_score(parts)
+    assert breakdown == {SIGNAL: 30.0, WILLINGNESS: 75.0, QUALITY: None, INDICATOR: 55.0}
+    assert health == pytest.approx(3975 / 85)
+    assert round(health, 2) == 46.76
+
+
+def test_changing_one_answer_moves_health_by_its_weight():
+    base = {SIGNAL: signal_items([(10, False)] * 10), INDICATOR: [(100, score_fraction(3))]}
+    before, _ = health_score(base)
+    # signals 0, indicators 50 -> (40 x 0 + 30 x 50) / 70
+    assert before == pytest.approx(1500 / 70)
+    base[SIGNAL][0] = (10, 1.0)  # one signal of weight 10 ticked: signals part 0 -> 10
+    after, _ = health_score(base)
+    assert after - before == pytest.approx(40 * 10 / 70)
+
+
+def test_nothing_assessed_is_none():
+    assert health_score({}) == (
+        None,
+        {SIGNAL: None, WILLINGNESS: None, QUALITY: None, INDICATOR: None},
+    )
+    assert part_score([(0, 1.0)]) is None
+
+
+def test_score_fraction_bounds():
+    assert [score_fraction(s) for s in (1, 2, 3, 4, 5)] == [0.0, 0.25, 0.5, 0.75, 1.0]
+    assert score_fraction(None) is None
+    with pytest.raises(ValueError):
+        score_fraction(6)
+    with pytest.raises(ValueError):
+        score_fraction(0)
+
+
+def test_weight_totals():
+    assert weight_total_problems({SIGNAL: [10] * 10, INDICATOR: [30, 70]}) == {}
+    assert weight_total_problems({SIGNAL: [10] * 9, QUALITY: []}) == {SIGNAL: 90}
+
+
+items = st.lists(
+    st.tuples(st.integers(1, 100), st.one_of(st.none(), st.integers(1, 5).map(score_fraction))),
+    max_size=12,
+)
+
+
+@given(st.fixed_dictionaries({SIGNAL: items, WILLINGNESS: items, QUALITY: items, INDICATOR: items}))
+def test_health_stays_within_its_parts(parts):
+    health, breakdown = health_score(parts)
+    scores = [s for s in breakdown.values() if s is not None]
+    if not scores:
+        assert health is None
+    else:
+        assert min(scores) - 1e-9 <= health <= max(scores) + 1e-9
+        assert 0 <= health <= 100
