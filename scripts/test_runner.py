@@ -128,9 +128,11 @@ def tier_engine(tier):
 
 
 # --- Odoo ------------------------------------------------------------------------------------
-def odoo_cmd(*args):
+def odoo_cmd(*args, command=None):
+    """The Odoo command line; ``command`` is a subcommand such as ``shell``."""
     py = os.environ.get("ODOO_PY") or str(VENV_BIN / "python")
-    return [py, *os.environ["ODOO_BIN"].split(), "-c", str(LOCAL / "odoo.conf"), *args]
+    sub = [command] if command else []
+    return [py, *os.environ["ODOO_BIN"].split(), *sub, "-c", str(LOCAL / "odoo.conf"), *args]
 
 
 def psql(*args):
@@ -245,6 +247,63 @@ def odoo_tests(tier, db, install, tags, demo, label):
     return tier.done(ok, detail, tests - failed - errors, failed + errors + (0 if ok else 1))
 
 
+UNINSTALL_CHECK = """
+module = env["ir.module.module"].search([("name", "=", "%(module)s")])
+module.button_immediate_uninstall()
+env.invalidate_all()
+assert module.state == "uninstalled", module.state
+assert "sfa.account.plan" not in env, "models left behind"
+# the CRM still works: its views render and its records read
+env["crm.lead"].get_views([(False, "form"), (False, "kanban"), (False, "list")])
+env["res.partner"].get_views([(False, "form")])
+print("UNINSTALL-CHECK OK", env["crm.lead"].search_count([]), "leads")
+"""
+
+
+def tier_uninstall(tier, db):
+    """Uninstall the addon from the demo database, check the CRM, install it again."""
+    shell = odoo_cmd("-d", db, "--no-http", command="shell")
+    t0 = time.time()
+    proc = subprocess.run(
+        shell,
+        input=UNINSTALL_CHECK % {"module": MODULE},
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    out = proc.stdout + proc.stderr
+    (LOGS / "uninstall.log").write_text(out)
+    problems = [
+        ln
+        for ln in out.splitlines()
+        if (m := LOG_LINE.match(ln)) and m["level"] in ("ERROR", "CRITICAL")
+    ]
+    if "UNINSTALL-CHECK OK" not in out:
+        problems.append("the uninstall check did not complete (see .local/logs/uninstall.log)")
+    rc, out = run(
+        odoo_cmd("-d", db, "-i", MODULE, "--stop-after-init", "--no-http"), LOGS / "reinstall.log"
+    )
+    problems += [
+        ln
+        for ln in out.splitlines()
+        if (m := LOG_LINE.match(ln)) and m["level"] in ("ERROR", "CRITICAL")
+    ]
+    if rc:
+        problems.append(f"reinstall: odoo exited with {rc}")
+    for p in problems[:20]:
+        say(f"uninstall: {p}")
+    ok = not problems
+    return tier.done(
+        ok,
+        f"uninstalled, CRM checked, reinstalled ({time.time() - t0:.0f}s)"
+        if ok
+        else f"{len(problems)} problem(s)",
+        2 if ok else 0,
+        0 if ok else 1,
+    )
+
+
 def browser_problem():
     """Why tours cannot run here, or None."""
     if not any(shutil.which(b) for b in ("chromium", "google-chrome", "chromium-browser")):
@@ -258,7 +317,8 @@ def browser_problem():
 
 def main():
     LOGS.mkdir(parents=True, exist_ok=True)
-    tiers = {n: Tier(n) for n in ("lint", "engine", "odoo (no demo)", "odoo (demo)", "tours")}
+    names = ("lint", "engine", "odoo (no demo)", "odoo (demo)", "tours", "uninstall")
+    tiers = {n: Tier(n) for n in names}
     tier_lint(tiers["lint"])
     tier_engine(tiers["engine"])
 
@@ -283,6 +343,10 @@ def main():
                 t.detail = t.detail.replace(" tests,", " tours ran in Chromium,", 1)
             else:
                 tiers["tours"].done(False, "not run: the demo database did not install cleanly")
+            if tiers["odoo (demo)"].ok:
+                tier_uninstall(tiers["uninstall"], dbs[-1])
+            else:
+                tiers["uninstall"].done(False, "not run: the demo database did not install cleanly")
         except (RuntimeError, subprocess.SubprocessError) as exc:
             say(f"ERROR: {exc}")
             for t in tiers.values():

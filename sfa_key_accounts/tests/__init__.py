@@ -3,3 +3,4 @@ from . import test_key_account_selection
 from . import test_account_plan
 from . import test_performance
 from . import test_tours
+from . import test_translations

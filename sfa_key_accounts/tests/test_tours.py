@@ -15,9 +15,6 @@ class TestTours(HttpCase):
         # A configured company prints at once (an unconfigured one asks for a layout first).
         cls.env.company.external_report_layout_id = cls.env.ref("web.external_layout_standard")
 
-    def test_menu_tour(self):
-        self.start_tour("/odoo", "sfa_key_accounts_menu_tour", login="admin")
-
     def test_key_account_selection_tour(self):
         customer = self.env["res.partner"].create({"name": "Tour Customer Ltd", "is_company": True})
         self.env["crm.lead"].create(

@@ -1,0 +1,20 @@
+from odoo.tests import TransactionCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestTranslations(TransactionCase):
+    """The Chinese translations load and use the method's own words (DOMAIN.md)."""
+
+    def test_chinese_terms(self):
+        for lang, menu, tier, lever in (
+            ("zh_CN", "重点客户", "主顾客", "计划性拜访"),
+            ("zh_TW", "重點客戶", "主顧客", "計劃性拜訪"),
+        ):
+            self.env["res.lang"]._activate_lang(lang)
+            self.env["ir.module.module"]._load_module_terms(["sfa_key_accounts"], [lang])
+            env = self.env(context={"lang": lang})
+            self.assertEqual(env.ref("sfa_key_accounts.crm_menu_key_accounts").name, menu)
+            self.assertEqual(env.ref("sfa_key_accounts.tier_main").name, tier)
+            self.assertEqual(env.ref("sfa_key_accounts.switching_lever_08").name, lever)
+            states = dict(env["sfa.account.plan"].fields_get(["state"])["state"]["selection"])
+            self.assertEqual(states["review"], "评审中" if lang == "zh_CN" else "評審中")
