@@ -94,16 +94,40 @@ ensure_venv() {
     if [ -f "$stamp" ] && grep -qx "$sum" "$stamp"; then
         return 0
     fi
+    # psycopg2 and python-ldap build from source against these headers
+    [ "$want" = full ] && ensure_debian_packages libpq-dev:/usr/bin/pg_config \
+        libldap2-dev:/usr/include/ldap.h libsasl2-dev:/usr/include/sasl/sasl.h
     local args=() r
     for r in "${reqs[@]}"; do args+=(-r "$r"); done
     say "installing Python requirements: ${reqs[*]}"
     # Odoo's old pinned source packages need setuptools<70 in pip's isolated builds.
+    # (the grep hides this machine's pip notes about missing local index folders)
     PIP_CONSTRAINT="$SFA_ROOT/scripts/constraints.txt" \
-        "$SFA_VENV/bin/python" -m pip install -q "${args[@]}" ||
+        "$SFA_VENV/bin/python" -m pip install -q "${args[@]}" 2>&1 | grep -v 'is ignored: it is neither' >&2
+    [ "${PIPESTATUS[0]}" = 0 ] ||
         die "pip install failed (psycopg2 and python-ldap build against libpq-dev, libldap2-dev and libsasl2-dev: install them with apt-get)"
     # Keep the stamp for the fullest install done, so `dev` after `full` is a no-op.
     if [ "$want" = full ] || [ ! -f "$stamp" ]; then
         echo "$sum" >"$stamp"
+    fi
+}
+
+# Installs the Debian packages whose marker file is missing: ensure_debian_packages pkg:/file...
+# Needs root and apt-get; otherwise says what to install and goes on (the step that needs the
+# package then fails with its own message).
+ensure_debian_packages() {
+    local spec missing=()
+    for spec in "$@"; do
+        [ -e "${spec#*:}" ] || missing+=("${spec%%:*}")
+    done
+    [ ${#missing[@]} = 0 ] && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        say "installing Debian packages: ${missing[*]}"
+        mkdir -p "$SFA_LOCAL"
+        { apt-get update -q && apt-get install -y -q "${missing[@]}"; } >"$SFA_LOCAL/apt.log" 2>&1 ||
+            say "apt-get install ${missing[*]} failed: see .local/apt.log"
+    else
+        say "missing Debian packages (install them as root): ${missing[*]}"
     fi
 }
 
@@ -119,16 +143,18 @@ ensure_pg() {
     fi
     local bindir
     bindir=$(_pg_bindir) || die "PostgreSQL server binaries (initdb, pg_ctl) not found: apt-get install postgresql"
-    local data="$SFA_LOCAL/pg/data" run="$SFA_LOCAL/pg/run" log="$SFA_LOCAL/pg/server.log"
+    local pgdir
+    pgdir=$(_pg_dir)
+    local data="$pgdir/data" run="$pgdir/run" log="$pgdir/server.log"
     mkdir -p "$run"
     if [ ! -f "$data/PG_VERSION" ]; then
         say "PostgreSQL: initialising the project's cluster in $data"
         mkdir -p "$data"
-        _pg_own "$SFA_LOCAL/pg"
+        _pg_own "$pgdir"
         _pg_as "$bindir/initdb" -D "$data" -U odoo --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null ||
             die "initdb failed"
     fi
-    _pg_own "$SFA_LOCAL/pg"
+    _pg_own "$pgdir"
     if ! _pg_as "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1; then
         say "PostgreSQL: starting the project's cluster (port $SFA_PG_PORT, socket $run)"
         _pg_as "$bindir/pg_ctl" -D "$data" -l "$log" -w -t 60 \
@@ -140,7 +166,8 @@ ensure_pg() {
 }
 
 stop_pg() {
-    local bindir data="$SFA_LOCAL/pg/data"
+    local bindir data
+    data="$(_pg_dir)/data"
     bindir=$(_pg_bindir) || return 0
     if [ -f "$data/PG_VERSION" ] && _pg_as "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1; then
         say "PostgreSQL: stopping the project's cluster"
@@ -158,6 +185,18 @@ _pg_bindir() {
     return 1
 }
 
+# Where the cluster lives: .local/pg in the checkout, unless PostgreSQL's system user (see
+# _pg_user) cannot reach the checkout (e.g. a clone under /root): then a folder of /var/tmp
+# named after the checkout.
+_pg_dir() {
+    local dir="$SFA_LOCAL/pg"
+    mkdir -p "$SFA_LOCAL"
+    if [ "$(id -u)" = 0 ] && ! _pg_as test -x "$SFA_LOCAL"; then
+        dir="/var/tmp/sfa_key_accounts-pg-$(printf '%s' "$SFA_ROOT" | sha1sum | cut -c1-8)"
+    fi
+    echo "$dir"
+}
+
 # PostgreSQL refuses to run as root: as root, the cluster belongs to the `postgres` (or
 # `nobody`) system user.
 _pg_user() {
@@ -168,7 +207,7 @@ _pg_user() {
 }
 _pg_own() { [ "$(id -u)" = 0 ] && chown -R "$(_pg_user)" "$1"; return 0; }
 _pg_as() {
-    if [ "$(id -u)" = 0 ]; then runuser -u "$(_pg_user)" -- "$@"; else "$@"; fi
+    if [ "$(id -u)" = 0 ]; then (cd / && runuser -u "$(_pg_user)" -- "$@"); else "$@"; fi
 }
 
 # --- Odoo configuration ------------------------------------------------------------------------

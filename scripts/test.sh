@@ -14,16 +14,7 @@ if [ "$ODOO_KIND" = none ]; then
 else
     ensure_venv full
     # Odoo silently skips tours without a Chromium: install Debian's when it is missing.
-    if ! command -v chromium >/dev/null && ! command -v google-chrome >/dev/null &&
-        ! command -v chromium-browser >/dev/null; then
-        if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-            say "installing Debian's chromium for the browser tours"
-            { apt-get update -q && apt-get install -y -q chromium; } >"$SFA_LOCAL/apt-chromium.log" 2>&1 ||
-                say "could not install chromium (see .local/apt-chromium.log): the tours tier will fail"
-        else
-            say "no Chromium found and cannot install it (needs root and apt-get): the tours tier will fail"
-        fi
-    fi
+    ensure_debian_packages chromium:/usr/bin/chromium
     ensure_pg
     write_odoo_conf >/dev/null
 fi

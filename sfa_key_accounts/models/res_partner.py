@@ -162,10 +162,3 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "=", self.id)]
         action["context"] = {"default_partner_id": self.id}
         return action
-
-    def action_view_key_account_opportunities(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("crm.crm_lead_opportunities")
-        action["domain"] = [("partner_id", "child_of", self.commercial_partner_id.id)]
-        action["context"] = {"default_partner_id": self.id, "search_default_filter_won": 0}
-        return action

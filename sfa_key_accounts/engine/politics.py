@@ -1,0 +1,142 @@
+"""The political map of a deal's buying centre: red flags, a 0-100 score, a status
+(DOMAIN.md §3), the suggested time-spent level from CRM activity, and reports-to cycles.
+
+A map is a list of :class:`MapContact`, one per person on the deal. Each flag has a code
+(the public API of ``crm.lead.red_flag_codes``), a severity and a plain-language hint.
+
+Score = 100 - the penalties of the flags raised (blocking 25, warning 10, info 5), never
+below 0. Status: red when a blocking flag is raised or the score is below 50; amber when any
+other flag is raised; green when none is.
+"""
+
+from dataclasses import dataclass
+
+APPROVER, CONSULTANT, DECISION_MAKER, EVALUATOR, USER = "A", "C", "D", "E", "U"
+KEY_ROLES = (APPROVER, DECISION_MAKER)
+ATTITUDES = ("champion", "support", "neutral", "against", "hostile")
+NOT_FOR_US = ("neutral", "against", "hostile")
+
+BLOCKING, WARNING, INFO = "blocking", "warning", "info"
+PENALTY = {BLOCKING: 25, WARNING: 10, INFO: 5}
+
+GREEN, AMBER, RED = "green", "amber", "red"
+
+# code -> (severity, hint). Order is the order flags are reported in.
+FLAGS = {
+    "no_decision_maker": (
+        BLOCKING,
+        "Nobody on the map decides: find the decision maker, with your champion's help.",
+    ),
+    "no_approver": (
+        BLOCKING,
+        "Nobody on the map approves: call high and find who signs off the budget.",
+    ),
+    "key_player_against": (
+        BLOCKING,
+        "A decision maker or approver is not for us: meet them with your champion and "
+        "address what moves them (cognition, emotion, interest).",
+    ),
+    "no_champion": (WARNING, "No champion: develop a supporter into someone who sells for you."),
+    "hostile_core": (
+        WARNING,
+        "A hostile person sits in the core circle: neutralise them or reduce their influence.",
+    ),
+    "key_player_not_met": (
+        WARNING,
+        "A decision maker or approver has never been met: meet the approver with your champion.",
+    ),
+    "single_threaded": (
+        WARNING,
+        "Single-threaded: the deal hangs on one contact. Dig deeper: meet more of the "
+        "buying centre.",
+    ),
+    "stale_key_player": (
+        INFO,
+        "A key player has not been contacted recently: plan a meeting.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class MapContact:
+    """One person on a deal's map. ``roles`` are role codes (A, C, D, E, U)."""
+
+    key: object
+    roles: tuple = ()
+    attitude: str = "neutral"
+    influence: str = "medium"
+    time_spent: int = 0
+    circle: str = "outside"
+    days_since_contact: int | None = None  # None: never contacted
+
+
+def is_key_player(contact):
+    """Decision makers, approvers and people of high influence on this decision."""
+    return bool(set(contact.roles) & set(KEY_ROLES)) or contact.influence == "high"
+
+
+def red_flags(contacts, stale_after_days=30):
+    """Flag codes raised by a map, in :data:`FLAGS` order."""
+    roles = {role for c in contacts for role in c.roles}
+    deciders = [c for c in contacts if set(c.roles) & set(KEY_ROLES)]
+    raised = {
+        "no_decision_maker": DECISION_MAKER not in roles,
+        "no_approver": APPROVER not in roles,
+        "key_player_against": any(c.attitude in NOT_FOR_US for c in deciders),
+        "no_champion": not any(c.attitude == "champion" for c in contacts),
+        "hostile_core": any(c.attitude == "hostile" and c.circle == "core" for c in contacts),
+        "key_player_not_met": any(c.time_spent == 0 for c in deciders),
+        "single_threaded": len(contacts) == 1,
+        "stale_key_player": any(
+            is_key_player(c)
+            and (c.days_since_contact is None or c.days_since_contact > stale_after_days)
+            for c in contacts
+        ),
+    }
+    return [code for code in FLAGS if raised[code]]
+
+
+def map_score(flags):
+    """0-100 score of a map from its flag codes."""
+    return max(0, 100 - sum(PENALTY[FLAGS[code][0]] for code in flags))
+
+
+def map_status(flags):
+    """``green``, ``amber`` or ``red`` from the flag codes."""
+    if any(FLAGS[code][0] == BLOCKING for code in flags) or map_score(flags) < 50:
+        return RED
+    return AMBER if flags else GREEN
+
+
+def assess(contacts, stale_after_days=30):
+    """``(flags, score, status)`` of a map."""
+    flags = red_flags(contacts, stale_after_days)
+    return flags, map_score(flags), map_status(flags)
+
+
+def suggested_time_spent(meetings, messages):
+    """Time-spent level suggested by what the CRM recorded with a person recently.
+
+    0 never met (nothing recorded), 1 introduction (messages only, or a single meeting),
+    2 one-to-one (two meetings), 3 quality time (three meetings or more).
+    """
+    if meetings >= 3:
+        return 3
+    if meetings == 2:
+        return 2
+    if meetings == 1 or messages > 0:
+        return 1
+    return 0
+
+
+def has_cycle(parent_of):
+    """True if following ``parent_of`` (a mapping child -> parent or None) ever loops."""
+    for start in parent_of:
+        seen = set()
+        node = start
+        while node is not None:
+            if node in seen:
+                return True
+            seen.add(node)
+            node = parent_of.get(node)
+    return False

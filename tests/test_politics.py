@@ -1,0 +1,111 @@
+"""Red flags, score and status of crafted political maps."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sfa_engine.politics import (
+    FLAGS,
+    MapContact,
+    assess,
+    has_cycle,
+    map_score,
+    suggested_time_spent,
+)
+
+
+def c(key, roles=(), attitude="support", influence="medium", time=2, circle="influence", days=5):
+    return MapContact(key, tuple(roles), attitude, influence, time, circle, days)
+
+
+ALL_GREEN = [
+    c("dm", "D", "champion", "high", 3, "core"),
+    c("ap", "A", "support", "high", 2, "core"),
+    c("ev", "E", "neutral", "medium", 1),
+]
+
+
+def test_all_green():
+    assert assess(ALL_GREEN) == ([], 100, "green")
+
+
+def test_empty_map():
+    # three flags: 100 - 25 - 25 - 10 = 40 -> red
+    assert assess([]) == (["no_decision_maker", "no_approver", "no_champion"], 40, "red")
+
+
+def test_single_contact():
+    flags, score, status = assess([c("dm", "DA", "champion", "high", 3, "core")])
+    assert flags == ["single_threaded"]
+    assert (score, status) == (90, "amber")
+
+
+def test_hostile_decision_maker_in_core():
+    contacts = [c("dm", "D", "hostile", "high", 1, "core"), *ALL_GREEN[1:]]
+    flags, score, status = assess(contacts)
+    # no champion left either: 100 - 25 (against) - 10 (no champion) - 10 (hostile core)
+    assert flags == ["key_player_against", "no_champion", "hostile_core"]
+    assert (score, status) == (55, "red")
+
+
+def test_key_player_not_met_and_stale():
+    contacts = [c("dm", "D", "champion", "high", 0, days=None), *ALL_GREEN[1:]]
+    flags, score, status = assess(contacts)
+    assert flags == ["key_player_not_met", "stale_key_player"]
+    assert (score, status) == (85, "amber")
+
+
+def test_stale_threshold_and_influence():
+    # a high-influence evaluator counts as a key player; 31 days > 30
+    contacts = [*ALL_GREEN[:2], c("ev", "E", "support", "high", 2, days=31)]
+    assert assess(contacts)[0] == ["stale_key_player"]
+    assert assess(contacts, stale_after_days=40)[0] == []
+    # a neutral approver is "not for us"
+    contacts = [ALL_GREEN[0], c("ap", "A", "neutral", "high", 2), ALL_GREEN[2]]
+    assert assess(contacts)[0] == ["key_player_against"]
+
+
+def test_every_flag_has_severity_and_hint():
+    for severity, hint in FLAGS.values():
+        assert severity in ("blocking", "warning", "info")
+        assert len(hint) > 20
+    assert map_score(list(FLAGS)) == 0  # never below zero
+
+
+@pytest.mark.parametrize(
+    ("meetings", "messages", "level"),
+    [(0, 0, 0), (0, 4, 1), (1, 0, 1), (2, 0, 2), (3, 0, 3), (7, 9, 3)],
+)
+def test_suggested_time_spent(meetings, messages, level):
+    assert suggested_time_spent(meetings, messages) == level
+
+
+def test_cycles():
+    assert not has_cycle({"a": None, "b": "a", "c": "b"})
+    assert has_cycle({"a": "c", "b": "a", "c": "b"})
+    assert has_cycle({"a": "a"})
+    assert not has_cycle({})
+
+
+contacts = st.lists(
+    st.builds(
+        MapContact,
+        key=st.integers(),
+        roles=st.sets(st.sampled_from("ACDEU")).map(tuple),
+        attitude=st.sampled_from(["champion", "support", "neutral", "against", "hostile"]),
+        influence=st.sampled_from(["high", "medium", "low"]),
+        time_spent=st.integers(0, 3),
+        circle=st.sampled_from(["core", "influence", "outside"]),
+        days_since_contact=st.one_of(st.none(), st.integers(0, 400)),
+    ),
+    max_size=8,
+)
+
+
+@given(contacts)
+def test_score_and_status_laws(contacts):
+    flags, score, status = assess(contacts)
+    assert 0 <= score <= 100
+    assert (status == "green") == (not flags)
+    penalty = {"blocking": 25, "warning": 10, "info": 5}
+    assert score == max(0, 100 - sum(penalty[FLAGS[f][0]] for f in flags))
