@@ -65,10 +65,8 @@ def test_stale_threshold_and_influence():
     assert assess(contacts)[0] == ["key_player_against"]
 
 
-def test_every_flag_has_severity_and_hint():
-    for severity, hint in FLAGS.values():
-        assert severity in ("blocking", "warning", "info")
-        assert len(hint) > 20
+def test_every_flag_has_a_severity():
+    assert set(FLAGS.values()) == {"blocking", "warning", "info"}
     assert map_score(list(FLAGS)) == 0  # never below zero
 
 
@@ -108,4 +106,4 @@ def test_score_and_status_laws(contacts):
     assert 0 <= score <= 100
     assert (status == "green") == (not flags)
     penalty = {"blocking": 25, "warning": 10, "info": 5}
-    assert score == max(0, 100 - sum(penalty[FLAGS[f][0]] for f in flags))
+    assert score == max(0, 100 - sum(penalty[FLAGS[f]] for f in flags))

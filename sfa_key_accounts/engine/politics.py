@@ -2,7 +2,7 @@
 (DOMAIN.md §3), the suggested time-spent level from CRM activity, and reports-to cycles.
 
 A map is a list of :class:`MapContact`, one per person on the deal. Each flag has a code
-(the public API of ``crm.lead.red_flag_codes``), a severity and a plain-language hint.
+(the public API of ``crm.lead.red_flag_codes``) and a severity.
 
 Score = 100 - the penalties of the flags raised (blocking 25, warning 10, info 5), never
 below 0. Status: red when a blocking flag is raised or the score is below 50; amber when any
@@ -21,39 +21,17 @@ PENALTY = {BLOCKING: 25, WARNING: 10, INFO: 5}
 
 GREEN, AMBER, RED = "green", "amber", "red"
 
-# code -> (severity, hint). Order is the order flags are reported in.
+# code -> severity, in the order flags are reported. The plain-language hint of each flag
+# is translated, so it lives with the user interface (crm.lead._sfa_flag_hint).
 FLAGS = {
-    "no_decision_maker": (
-        BLOCKING,
-        "Nobody on the map decides: find the decision maker, with your champion's help.",
-    ),
-    "no_approver": (
-        BLOCKING,
-        "Nobody on the map approves: call high and find who signs off the budget.",
-    ),
-    "key_player_against": (
-        BLOCKING,
-        "A decision maker or approver is not for us: meet them with your champion and "
-        "address what moves them (cognition, emotion, interest).",
-    ),
-    "no_champion": (WARNING, "No champion: develop a supporter into someone who sells for you."),
-    "hostile_core": (
-        WARNING,
-        "A hostile person sits in the core circle: neutralise them or reduce their influence.",
-    ),
-    "key_player_not_met": (
-        WARNING,
-        "A decision maker or approver has never been met: meet the approver with your champion.",
-    ),
-    "single_threaded": (
-        WARNING,
-        "Single-threaded: the deal hangs on one contact. Dig deeper: meet more of the "
-        "buying centre.",
-    ),
-    "stale_key_player": (
-        INFO,
-        "A key player has not been contacted recently: plan a meeting.",
-    ),
+    "no_decision_maker": BLOCKING,
+    "no_approver": BLOCKING,
+    "key_player_against": BLOCKING,
+    "no_champion": WARNING,
+    "hostile_core": WARNING,
+    "key_player_not_met": WARNING,
+    "single_threaded": WARNING,
+    "stale_key_player": INFO,
 }
 
 
@@ -98,12 +76,12 @@ def red_flags(contacts, stale_after_days=30):
 
 def map_score(flags):
     """0-100 score of a map from its flag codes."""
-    return max(0, 100 - sum(PENALTY[FLAGS[code][0]] for code in flags))
+    return max(0, 100 - sum(PENALTY[FLAGS[code]] for code in flags))
 
 
 def map_status(flags):
     """``green``, ``amber`` or ``red`` from the flag codes."""
-    if any(FLAGS[code][0] == BLOCKING for code in flags) or map_score(flags) < 50:
+    if any(FLAGS[code] == BLOCKING for code in flags) or map_score(flags) < 50:
         return RED
     return AMBER if flags else GREEN
 

@@ -1,17 +1,21 @@
-from . import (
-    crm_lead,
-    res_config_settings,
-    res_partner,
-    sfa_account_competitor,
-    sfa_account_need,
-    sfa_account_plan,
-    sfa_account_plan_assessment,
-    sfa_account_plan_lever,
-    sfa_account_plan_objective,
-    sfa_account_swot,
-    sfa_health_criterion,
-    sfa_key_account_member,
-    sfa_key_account_tier,
-    sfa_key_account_tier_history,
-    sfa_switching_lever,
-)
+from . import sfa_key_account_tier
+from . import sfa_key_account_tier_history
+from . import sfa_key_account_member
+from . import sfa_switching_lever
+from . import sfa_health_criterion
+from . import sfa_account_plan
+from . import sfa_account_plan_objective
+from . import sfa_account_swot
+from . import sfa_account_need
+from . import sfa_account_competitor
+from . import sfa_account_plan_lever
+from . import sfa_account_plan_assessment
+from . import sfa_buying_role
+from . import sfa_influence_source
+from . import sfa_stakeholder
+from . import sfa_deal_contact
+from . import crm_stage
+from . import crm_team
+from . import crm_lead
+from . import res_partner
+from . import res_config_settings

@@ -1,4 +1,17 @@
-from odoo import fields, models
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..engine import politics
+
+STALE_DAYS_PARAM = "sfa_key_accounts.stale_days"
+QUALIFICATION = (
+    ("sfa_need_confirmed", "need"),
+    ("sfa_authority_confirmed", "authority"),
+    ("sfa_budget_confirmed", "budget"),
+    ("sfa_timeline_confirmed", "timeline"),
+)
 
 
 class CrmLead(models.Model):
@@ -9,3 +22,296 @@ class CrmLead(models.Model):
     sfa_commercial_partner_id = fields.Many2one(
         related="partner_id.commercial_partner_id", string="Account"
     )
+    deal_contact_ids = fields.One2many("sfa.deal.contact", "lead_id", "Buying Centre")
+    political_map_score = fields.Integer(
+        "Map Score", compute="_compute_political_map", store=True, aggregator="avg"
+    )
+    political_map_status = fields.Selection(
+        [("green", "Green"), ("amber", "Amber"), ("red", "Red")],
+        "Map Status",
+        compute="_compute_political_map",
+        store=True,
+        index=True,
+    )
+    red_flag_codes = fields.Char("Red Flags", compute="_compute_political_map", store=True)
+    red_flag_html = fields.Html("Red Flag Hints", compute="_compute_red_flag_html", sanitize=False)
+    # Qualification of the first stage (confirm the opportunity)
+    sfa_need_confirmed = fields.Boolean("Need Confirmed", tracking=True)
+    sfa_need_note = fields.Char("Need")
+    sfa_authority_confirmed = fields.Boolean("Authority Confirmed", tracking=True)
+    sfa_authority_note = fields.Char("Authority")
+    sfa_budget_confirmed = fields.Boolean("Budget Confirmed", tracking=True)
+    sfa_budget_note = fields.Char("Budget")
+    sfa_timeline_confirmed = fields.Boolean("Timeline Confirmed", tracking=True)
+    sfa_timeline_note = fields.Char("Timeline")
+
+    @api.depends(
+        "team_id.sfa_use_political_map",
+        "deal_contact_ids.role_id",
+        "deal_contact_ids.attitude",
+        "deal_contact_ids.influence",
+        "deal_contact_ids.time_spent",
+        "deal_contact_ids.stakeholder_id.circle",
+    )
+    def _compute_political_map(self):
+        """Flags, score and status of every lead of self in a constant number of queries."""
+        contacts_by_lead = self._sfa_map_contacts()
+        stale_days = int(
+            self.env["ir.config_parameter"].sudo().get_param(STALE_DAYS_PARAM, "30") or 30
+        )
+        for lead in self:
+            contacts = contacts_by_lead.get(lead.id, [])
+            if not contacts and not lead.team_id.sfa_use_political_map:
+                lead.red_flag_codes = False
+                lead.political_map_score = 0
+                lead.political_map_status = False
+                continue
+            flags, score, status = politics.assess(contacts, stale_days)
+            lead.red_flag_codes = ",".join(flags) or False
+            lead.political_map_score = score
+            lead.political_map_status = status
+
+    def _sfa_map_contacts(self):
+        """{lead id: [engine MapContact]}: one read of the deal contacts, one of their
+        stakeholders and one query for the CRM's contact statistics, however many leads."""
+        real = self.filtered("id")
+        if real and all(isinstance(i, int) for i in real.ids):
+            contacts = self.env["sfa.deal.contact"].search_fetch(
+                [("lead_id", "in", real.ids)],
+                ["lead_id", "stakeholder_id", "role_id", "attitude", "influence", "time_spent"],
+            )
+        else:  # onchange on records not saved yet
+            contacts = self.deal_contact_ids
+        stakeholders = contacts.stakeholder_id
+        stakeholders.fetch(["partner_id", "circle"])
+        contacts.role_id.fetch(["code"])
+        stats = stakeholders._contact_stats()
+        now = fields.Datetime.now()
+        per_person = {}
+        for contact in contacts:
+            key = (contact.lead_id.id, contact.stakeholder_id.id)
+            last = stats.get(contact.stakeholder_id.partner_id.id, (None, 0, 0))[0]
+            entry = per_person.setdefault(
+                key,
+                {
+                    "roles": set(),
+                    "attitude": contact.attitude or "neutral",
+                    "influence": contact.influence,
+                    "time_spent": int(contact.time_spent or 0),
+                    "circle": contact.stakeholder_id.circle,
+                    "days": (now - last).days if last else None,
+                },
+            )
+            if contact.role_id.code:
+                entry["roles"].add(contact.role_id.code)
+        result = {}
+        for (lead_id, stakeholder_id), entry in per_person.items():
+            result.setdefault(lead_id, []).append(
+                politics.MapContact(
+                    stakeholder_id,
+                    tuple(sorted(entry["roles"])),
+                    entry["attitude"],
+                    entry["influence"],
+                    entry["time_spent"],
+                    entry["circle"],
+                    entry["days"],
+                )
+            )
+        return result
+
+    @api.depends("red_flag_codes")
+    def _compute_red_flag_html(self):
+        for lead in self:
+            codes = (lead.red_flag_codes or "").split(",") if lead.red_flag_codes else []
+            lead.red_flag_html = (
+                Markup("<ul class='mb-0'>%s</ul>")
+                % Markup("").join(
+                    Markup("<li><b>%s</b>: %s</li>")
+                    % (lead._sfa_flag_label(code), lead._sfa_flag_hint(code))
+                    for code in codes
+                )
+                if codes
+                else False
+            )
+
+    def _sfa_flag_label(self, code):
+        labels = {
+            "no_decision_maker": self.env._("No decision maker"),
+            "no_approver": self.env._("No approver"),
+            "key_player_against": self.env._("Decision maker or approver not for us"),
+            "no_champion": self.env._("No champion"),
+            "hostile_core": self.env._("Hostile person in the core circle"),
+            "key_player_not_met": self.env._("Decision maker or approver never met"),
+            "single_threaded": self.env._("Single-threaded"),
+            "stale_key_player": self.env._("Key player not contacted recently"),
+        }
+        severity = {
+            "blocking": self.env._("blocking"),
+            "warning": self.env._("warning"),
+            "info": self.env._("info"),
+        }[politics.FLAGS[code]]
+        return f"{labels[code]} ({severity})"
+
+    def _sfa_flag_hint(self, code):
+        hints = {
+            "no_decision_maker": self.env._(
+                "Nobody on the map decides: find the decision maker, with your champion's help."
+            ),
+            "no_approver": self.env._(
+                "Nobody on the map approves: call high and find who signs off the budget."
+            ),
+            "key_player_against": self.env._(
+                "A decision maker or approver is not for us: meet them with your champion and "
+                "address what moves them (cognition, emotion, interest)."
+            ),
+            "no_champion": self.env._(
+                "No champion: develop a supporter into someone who sells for you."
+            ),
+            "hostile_core": self.env._(
+                "A hostile person sits in the core circle: neutralise them or reduce their "
+                "influence."
+            ),
+            "key_player_not_met": self.env._(
+                "A decision maker or approver has never been met: meet the approver with your "
+                "champion."
+            ),
+            "single_threaded": self.env._(
+                "Single-threaded: the deal hangs on one contact. Dig deeper: meet more of the "
+                "buying centre."
+            ),
+            "stale_key_player": self.env._(
+                "A key player has not been contacted recently: plan a meeting."
+            ),
+        }
+        return hints[code]
+
+    # --- stage gates ---------------------------------------------------------------------------
+    def write(self, vals):
+        warnings = {}
+        if "stage_id" in vals and not self.env.context.get("sfa_gate_override"):
+            warnings = self._sfa_check_gates(self.env["crm.stage"].browse(vals["stage_id"]))
+        res = super().write(vals)
+        for lead, (stage, missing) in warnings.items():
+            lead.message_post(
+                body=Markup("%s<ul>%s</ul>")
+                % (
+                    self.env._(
+                        "Moved past the gate of %(stage)s with open points:", stage=stage.name
+                    ),
+                    Markup("").join(Markup("<li>%s</li>") % escape(m) for m in missing),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return res
+
+    def _sfa_check_gates(self, new_stage):
+        """Raise for blocking gates the move would pass; return {lead: (stage, missing)} for
+        warning gates."""
+        warnings = {}
+        for lead in self:
+            stage = lead.stage_id
+            if not stage.sfa_gate or new_stage == stage or new_stage.sequence < stage.sequence:
+                continue
+            missing = lead._sfa_gate_missing(stage.sfa_gate)
+            if not missing:
+                continue
+            if stage.sfa_gate_mode == "blocking":
+                raise UserError(
+                    self.env._(
+                        "%(lead)s cannot leave %(stage)s yet:\n- %(missing)s\n\nComplete it, or "
+                        "ask a sales manager to override the gate with a reason.",
+                        lead=lead.name,
+                        stage=stage.name,
+                        missing="\n- ".join(missing),
+                    )
+                )
+            warnings[lead] = (stage, missing)
+        return warnings
+
+    def _sfa_gate_missing(self, gate):
+        """What a lead still lacks to pass a gate, in plain words."""
+        self.ensure_one()
+        missing = []
+        if gate == "qualification":
+            labels = {
+                "need": self.env._("the need is not confirmed"),
+                "authority": self.env._("the authority (who decides) is not confirmed"),
+                "budget": self.env._("the budget is not confirmed"),
+                "timeline": self.env._("the timeline is not confirmed"),
+            }
+            missing = [labels[key] for fname, key in QUALIFICATION if not self[fname]]
+        elif gate == "political_map":
+            codes = set((self.red_flag_codes or "").split(","))
+            if "no_decision_maker" in codes:
+                missing.append(self.env._("no decision maker on the political map"))
+            if "no_approver" in codes:
+                missing.append(self.env._("no approver on the political map"))
+            for code in sorted(codes - {"no_decision_maker", "no_approver", ""}):
+                if politics.FLAGS[code] == politics.BLOCKING:
+                    missing.append(self._sfa_flag_label(code))
+        return missing
+
+    # --- actions ------------------------------------------------------------------------------
+    def action_open_political_map(self):
+        """The org chart of this deal's buying centre."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sfa_key_accounts.sfa_stakeholder_action_org_chart"
+        )
+        action["domain"] = [("id", "in", self.deal_contact_ids.stakeholder_id.ids)]
+        action["context"] = {
+            "sfa_lead_id": self.id,
+            "default_account_id": self.partner_id.commercial_partner_id.id,
+        }
+        action["display_name"] = self.env._("Political map: %s", self.name)
+        return action
+
+    def action_print_political_map(self):
+        return self.env.ref("sfa_key_accounts.crm_lead_political_map_report").report_action(self)
+
+    def action_sfa_override_gate(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sfa.stage.gate.override",
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Override Stage Gate"),
+            "context": {"default_lead_id": self.id},
+        }
+
+    def action_sfa_plan_follow_ups(self):
+        """An activity for the owner of each key player not contacted recently."""
+        stale_days = int(
+            self.env["ir.config_parameter"].sudo().get_param(STALE_DAYS_PARAM, "30") or 30
+        )
+        now = fields.Datetime.now()
+        for lead in self:
+            for contact in lead.deal_contact_ids:
+                stakeholder = contact.stakeholder_id
+                last = stakeholder.last_contact_date
+                key = contact.role_id.code in politics.KEY_ROLES or contact.influence == "high"
+                if key and (not last or (now - last).days > stale_days):
+                    lead.activity_schedule(
+                        "mail.mail_activity_data_meeting",
+                        user_id=(stakeholder.user_id or lead.user_id or self.env.user).id,
+                        summary=self.env._("Meet %s", stakeholder.name),
+                    )
+        return True
+
+    @api.model
+    def _cron_refresh_political_maps(self):
+        """Daily: staleness depends on time, so recompute the maps of open deals."""
+        leads = self.search(
+            [
+                ("type", "=", "opportunity"),
+                ("active", "=", True),
+                ("stage_id.is_won", "=", False),
+                "|",
+                ("deal_contact_ids", "!=", False),
+                ("team_id.sfa_use_political_map", "=", True),
+            ]
+        )
+        for fname in ("political_map_score", "political_map_status", "red_flag_codes"):
+            self.env.add_to_compute(self._fields[fname], leads)
+        leads.flush_recordset()

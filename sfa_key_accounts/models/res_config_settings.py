@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
 from ..wizard.sfa_key_account_selection import AUTO_APPLY_PARAM
+from .crm_lead import STALE_DAYS_PARAM
 
 
 class ResConfigSettings(models.TransientModel):
@@ -13,6 +14,10 @@ class ResConfigSettings(models.TransientModel):
     )
     sfa_retier_auto_apply = fields.Boolean(
         "Apply re-tiering automatically", config_parameter=AUTO_APPLY_PARAM
+    )
+
+    sfa_stale_days = fields.Integer(
+        "Key player stale after (days)", config_parameter=STALE_DAYS_PARAM, default=30
     )
 
     @api.depends("company_id")

@@ -38,6 +38,8 @@ class ResPartner(models.Model):
     )
     key_account_plan_ids = fields.One2many("sfa.account.plan", "partner_id", "Account Plans")
     key_account_plan_count = fields.Integer("Plans", compute="_compute_key_account_plan_count")
+    stakeholder_ids = fields.One2many("sfa.stakeholder", "account_id", "Stakeholders")
+    stakeholder_count = fields.Integer(compute="_compute_stakeholder_count")
     key_account_current_plan_id = fields.Many2one(
         "sfa.account.plan",
         "Current Plan",
@@ -79,6 +81,15 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.key_account_plan_count = counts.get(partner, 0)
+
+    def _compute_stakeholder_count(self):
+        counts = dict(
+            self.env["sfa.stakeholder"]._read_group(
+                [("account_id", "in", self.ids)], ["account_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.stakeholder_count = counts.get(partner, 0)
 
     @api.depends(
         "key_account_plan_ids.state",
@@ -161,4 +172,14 @@ class ResPartner(models.Model):
         )
         action["domain"] = [("partner_id", "=", self.id)]
         action["context"] = {"default_partner_id": self.id}
+        return action
+
+    def action_view_stakeholders(self):
+        """The account's buying centre as an org chart (reports-to lines)."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sfa_key_accounts.sfa_stakeholder_action_org_chart"
+        )
+        action["domain"] = [("account_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_account_id": self.commercial_partner_id.id}
         return action

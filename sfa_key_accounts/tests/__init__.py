@@ -4,3 +4,4 @@ from . import test_account_plan
 from . import test_performance
 from . import test_tours
 from . import test_translations
+from . import test_political_map

@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import fields
 from odoo.tests import HttpCase, tagged
 
+from odoo.addons.mail.tests.common import mail_new_test_user
+
 
 @tagged("post_install", "-at_install", "sfa_tour")
 class TestTours(HttpCase):
@@ -35,3 +37,41 @@ class TestTours(HttpCase):
         self.assertEqual(plan.name, "Tour plan")
         self.assertEqual(plan.swot_ids.name, "Wants to open a plant in Wuhan")
         self.assertEqual(plan.lever_ids.lever_id.name, "Planned visits")
+
+    def test_political_map_tour(self):
+        rep = mail_new_test_user(
+            self.env,
+            login="sfa_tour_rep",
+            name="Tess Tour",
+            groups="sales_team.group_sale_salesman",
+        )
+        account = self.env["res.partner"].create({"name": "Tour Buyer Co", "is_company": True})
+        people = self.env["res.partner"].create(
+            [
+                {"name": name, "parent_id": account.id}
+                for name in ("Tour Decider", "Tour Evaluator", "Tour User", "Tour Signer")
+            ]
+        )
+        stakeholders = self.env["sfa.stakeholder"].create(
+            [{"partner_id": p.id, "account_id": account.id} for p in people]
+        )
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "Tour Deal",
+                "type": "opportunity",
+                "partner_id": account.id,
+                "user_id": rep.id,
+                "team_id": self.env.ref("sfa_key_accounts.crm_team_key_account").id,
+                "stage_id": self.env.ref("sfa_key_accounts.crm_stage_lead_process").id,
+            }
+        )
+        self.start_tour(f"/odoo/crm/{lead.id}", "sfa_political_map_tour", login="sfa_tour_rep")
+        decider, evaluator = stakeholders[:2]
+        self.assertEqual(evaluator.reports_to_id, decider)
+        self.assertEqual(lead.stage_id, self.env.ref("sfa_key_accounts.crm_stage_prove"))
+        self.assertEqual(sorted(lead.deal_contact_ids.role_id.mapped("code")), ["A", "D", "E", "U"])
+        self.assertNotIn("no_approver", lead.red_flag_codes or "")
+        self.assertEqual(
+            lead.deal_contact_ids.filtered(lambda c: c.stakeholder_id == decider).attitude,
+            "champion",
+        )

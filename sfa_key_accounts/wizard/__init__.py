@@ -1,1 +1,3 @@
-from . import sfa_key_account_selection, sfa_key_account_selection_line
+from . import sfa_key_account_selection
+from . import sfa_key_account_selection_line
+from . import sfa_stage_gate_override

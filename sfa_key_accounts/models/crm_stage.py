@@ -1,0 +1,21 @@
+from odoo import fields, models
+
+
+class CrmStage(models.Model):
+    _inherit = "crm.stage"
+
+    sfa_gate = fields.Selection(
+        [
+            ("qualification", "Qualified: need, authority, budget, timeline confirmed"),
+            ("political_map", "Political map: decision maker and approver, no blocking flag"),
+        ],
+        "Gate to Leave This Stage",
+        help="What an opportunity must have before it moves past this stage.",
+    )
+    sfa_gate_mode = fields.Selection(
+        [("warning", "Warn"), ("blocking", "Block")],
+        "Gate Mode",
+        default="blocking",
+        help="Block: the move is refused (a sales manager can override it with a reason). "
+        "Warn: the move is made and the open points are noted on the opportunity.",
+    )

@@ -1,0 +1,100 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from .sfa_stakeholder import TIME_LEVELS
+
+ATTITUDES = [
+    ("champion", "* Champion"),
+    ("support", "+ Supports"),
+    ("neutral", "= Neutral"),
+    ("against", "- Does not support"),
+    ("hostile", "X Hostile"),
+]
+
+
+class SfaDealContact(models.Model):
+    """A stakeholder's part in one deal: decision role, attitude, influence on this decision
+    and time spent with them. Editing one deal never changes another."""
+
+    _name = "sfa.deal.contact"
+    _description = "Buying Centre Member of a Deal"
+    _order = "lead_id, role_sequence, id"
+
+    lead_id = fields.Many2one(
+        "crm.lead", "Opportunity", required=True, index=True, ondelete="cascade"
+    )
+    stakeholder_id = fields.Many2one(
+        "sfa.stakeholder",
+        required=True,
+        index=True,
+        ondelete="cascade",
+    )
+    partner_id = fields.Many2one(related="stakeholder_id.partner_id")
+    function = fields.Char(related="stakeholder_id.function")
+    circle = fields.Selection(related="stakeholder_id.circle", readonly=False)
+    buying_style = fields.Selection(related="stakeholder_id.buying_style", readonly=False)
+    reports_to_id = fields.Many2one(related="stakeholder_id.reports_to_id")
+    role_id = fields.Many2one("sfa.buying.role", "Decision Role", index=True)
+    role_code = fields.Char(related="role_id.code")
+    role_sequence = fields.Integer(related="role_id.sequence", store=True)
+    attitude = fields.Selection(
+        ATTITUDES,
+        compute="_compute_attitude",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Filled with the person's last known attitude on another deal.",
+    )
+    influence = fields.Selection(
+        [("high", "High"), ("medium", "Medium"), ("low", "Low")],
+        default="medium",
+        required=True,
+    )
+    time_spent = fields.Selection(TIME_LEVELS, default="0", required=True)
+    suggested_time_spent = fields.Selection(related="stakeholder_id.suggested_time_spent")
+    last_contact_date = fields.Datetime(related="stakeholder_id.last_contact_date")
+    company_id = fields.Many2one(related="lead_id.company_id", store=True, index=True)
+
+    _sql_constraints = [
+        (
+            "lead_stakeholder_role_unique",
+            "unique(lead_id, stakeholder_id, role_id)",
+            "This person already has this role on this deal.",
+        ),
+    ]
+
+    @api.depends("stakeholder_id")
+    def _compute_attitude(self):
+        for contact in self:
+            if contact.attitude or not contact.stakeholder_id:
+                continue
+            previous = contact.stakeholder_id.deal_contact_ids.filtered(
+                lambda c, contact=contact: c.attitude and c.id and c.id != contact.id
+            ).sorted(lambda c: (c.write_date, c.id))[-1:]
+            contact.attitude = previous.attitude or "neutral"
+
+    @api.constrains("lead_id", "stakeholder_id")
+    def _check_account_and_company(self):
+        for contact in self:
+            account = contact.lead_id.partner_id.commercial_partner_id
+            if account and contact.stakeholder_id.account_id != account:
+                raise ValidationError(
+                    self.env._(
+                        "%(person)s is a stakeholder of %(other)s, not of %(account)s, the "
+                        "customer of this opportunity.",
+                        person=contact.stakeholder_id.name,
+                        other=contact.stakeholder_id.account_id.display_name,
+                        account=account.display_name,
+                    )
+                )
+            company = contact.stakeholder_id.company_id
+            if company and contact.lead_id.company_id and company != contact.lead_id.company_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(person)s belongs to %(company)s: they cannot take a role on an "
+                        "opportunity of %(lead_company)s.",
+                        person=contact.stakeholder_id.name,
+                        company=company.name,
+                        lead_company=contact.lead_id.company_id.name,
+                    )
+                )

@@ -1,0 +1,195 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+from ..engine import politics
+
+BUYING_STYLES = [
+    ("value", "V - Value"),
+    ("relationship", "R - Relationship"),
+    ("commercial", "$ - Commercial"),
+    ("process", "P - Process"),
+    ("technical", "T - Technical"),
+]
+CIRCLES = [("core", "Core circle"), ("influence", "Circle of influence"), ("outside", "Outside")]
+TIME_LEVELS = [
+    ("0", "0 - Never met"),
+    ("1", "1 - Introduction"),
+    ("2", "2 - One-to-one"),
+    ("3", "3 - Quality time"),
+]
+RECENT_DAYS = 90  # window of the suggested time-spent level
+
+
+class SfaStakeholder(models.Model):
+    """A person of a customer's buying centre, with what is true of them across deals: buying
+    style, reports-to (the power line), circle, influence sources, what moves them and our
+    owner for the relationship. What differs per deal lives on ``sfa.deal.contact``."""
+
+    _name = "sfa.stakeholder"
+    _description = "Stakeholder"
+    _inherit = ["mail.thread"]
+    _order = "account_id, name, id"
+    _rec_name = "name"
+
+    partner_id = fields.Many2one(
+        "res.partner", "Person", required=True, index=True, ondelete="cascade", tracking=True
+    )
+    account_id = fields.Many2one(
+        "res.partner",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        compute="_compute_account_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        domain="[('is_company', '=', True)]",
+    )
+    name = fields.Char(related="partner_id.name", store=True)
+    function = fields.Char(related="partner_id.function", string="Job Position")
+    image_128 = fields.Image(related="partner_id.image_128")
+    company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
+    reports_to_id = fields.Many2one(
+        "sfa.stakeholder",
+        index=True,
+        ondelete="set null",
+        domain="[('account_id', '=', account_id), ('id', '!=', id)]",
+        tracking=True,
+        help="The power line: whom this person answers to in the buying centre.",
+    )
+    child_ids = fields.One2many("sfa.stakeholder", "reports_to_id", "Direct Reports")
+    buying_style = fields.Selection(BUYING_STYLES, tracking=True)
+    circle = fields.Selection(CIRCLES, default="outside", required=True, tracking=True)
+    influence_source_ids = fields.Many2many("sfa.influence.source", string="Influence Sources")
+    cognition = fields.Text(help="What they know and believe: product, value, references.")
+    emotion = fields.Text(help="Institutional and historical feelings, trust.")
+    interest = fields.Text(
+        help="The organisation's business and political interest; the person's material, "
+        "political and career interest."
+    )
+    user_id = fields.Many2one(
+        "res.users", "Relationship Owner", default=lambda self: self.env.user, tracking=True
+    )
+    deal_contact_ids = fields.One2many("sfa.deal.contact", "stakeholder_id", "Deals")
+    last_attitude = fields.Selection(
+        [
+            ("champion", "* Champion"),
+            ("support", "+ Supports"),
+            ("neutral", "= Neutral"),
+            ("against", "- Does not support"),
+            ("hostile", "X Hostile"),
+        ],
+        compute="_compute_deal_view",
+        string="Attitude",
+    )
+    role_codes = fields.Char("Roles", compute="_compute_deal_view")
+    time_spent = fields.Selection(TIME_LEVELS, compute="_compute_deal_view")
+    last_contact_date = fields.Datetime(compute="_compute_contact_stats")
+    suggested_time_spent = fields.Selection(
+        TIME_LEVELS,
+        compute="_compute_contact_stats",
+        help="Suggested from the meetings and messages of the last 90 days.",
+    )
+
+    _sql_constraints = [
+        (
+            "partner_account_unique",
+            "unique(partner_id, account_id)",
+            "A person is a stakeholder of an account only once.",
+        ),
+    ]
+
+    @api.depends("partner_id")
+    def _compute_account_id(self):
+        for stakeholder in self:
+            if stakeholder.partner_id and not stakeholder.account_id:
+                stakeholder.account_id = stakeholder.partner_id.commercial_partner_id
+
+    @api.depends_context("sfa_lead_id")
+    @api.depends("deal_contact_ids.attitude", "deal_contact_ids.role_id")
+    def _compute_deal_view(self):
+        """Role letters, attitude and time spent on the deal in context (``sfa_lead_id``),
+        else the last known ones: what the org-chart cards show."""
+        lead_id = self.env.context.get("sfa_lead_id")
+        for stakeholder in self:
+            contacts = stakeholder.deal_contact_ids.sorted(lambda c: (c.write_date, c.id))
+            if lead_id:
+                contacts = contacts.filtered(lambda c: c.lead_id.id == lead_id)
+            last = contacts[-1:]
+            stakeholder.last_attitude = last.attitude
+            stakeholder.time_spent = last.time_spent
+            stakeholder.role_codes = "".join(sorted(set(contacts.role_id.mapped("code"))))
+
+    def _compute_contact_stats(self):
+        stats = self._contact_stats()
+        for stakeholder in self:
+            last, meetings, messages = stats.get(stakeholder.partner_id.id, (None, 0, 0))
+            stakeholder.last_contact_date = last
+            stakeholder.suggested_time_spent = str(
+                politics.suggested_time_spent(meetings, messages) if last else 0
+            )
+
+    @api.constrains("reports_to_id", "account_id")
+    def _check_reports_to(self):
+        if self._has_cycle("reports_to_id"):
+            raise ValidationError(self.env._("Reports-to lines cannot go round in a circle."))
+        for stakeholder in self:
+            if stakeholder.reports_to_id.account_id not in (
+                stakeholder.account_id,
+                self.env["res.partner"],
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(person)s can only report to someone of the same account (%(account)s).",
+                        person=stakeholder.name,
+                        account=stakeholder.account_id.display_name,
+                    )
+                )
+
+    def _contact_stats(self):
+        """{partner id: (last contact, meetings, messages in the last 90 days)} from what the
+        CRM recorded with these people: meetings they attend, messages they wrote or
+        received, notes and done activities on their contact record. One query for all."""
+        partner_ids = list(set(self.partner_id.ids))
+        if not partner_ids:
+            return {}
+        self.env["calendar.event"].flush_model(["start", "active", "partner_ids"])
+        self.env["mail.message"].flush_model(
+            ["author_id", "date", "message_type", "model", "res_id", "partner_ids"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+            WITH contact AS (
+                SELECT rel.res_partner_id AS partner_id, ev.start AS at, 1 AS meeting
+                  FROM calendar_event ev
+                  JOIN calendar_event_res_partner_rel rel ON rel.calendar_event_id = ev.id
+                 WHERE rel.res_partner_id = ANY(%(ids)s) AND ev.active
+                   AND ev.start <= (now() at time zone 'UTC')
+                UNION ALL
+                SELECT msg.author_id, msg.date, 0 FROM mail_message msg
+                 WHERE msg.author_id = ANY(%(ids)s) AND msg.message_type IN ('email', 'comment')
+                UNION ALL
+                SELECT rel.res_partner_id, msg.date, 0 FROM mail_message msg
+                  JOIN mail_message_res_partner_rel rel ON rel.mail_message_id = msg.id
+                 WHERE rel.res_partner_id = ANY(%(ids)s)
+                   AND msg.message_type IN ('email', 'comment')
+                UNION ALL
+                SELECT msg.res_id, msg.date, 0 FROM mail_message msg
+                 WHERE msg.model = 'res.partner' AND msg.res_id = ANY(%(ids)s)
+                   AND msg.message_type IN ('email', 'comment')
+            )
+            SELECT partner_id, MAX(at),
+                   COUNT(*) FILTER (WHERE meeting = 1 AND at >= %(since)s),
+                   COUNT(*) FILTER (WHERE meeting = 0 AND at >= %(since)s)
+              FROM contact GROUP BY partner_id
+            """,
+                ids=partner_ids,
+                since=fields.Datetime.subtract(fields.Datetime.now(), days=RECENT_DAYS),
+            )
+        )
+        return {
+            pid: (last, meetings, messages)
+            for pid, last, meetings, messages in self.env.cr.fetchall()
+        }

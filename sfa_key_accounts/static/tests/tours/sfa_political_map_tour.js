@@ -1,0 +1,140 @@
+import { registry } from "@web/core/registry";
+
+function addToMap(person, role, attitude) {
+    return [
+        {
+            trigger: "div[name='deal_contact_ids'] .o_field_x2many_list_row_add a",
+            content: `Add ${person} to the buying centre`,
+            run: "click",
+        },
+        {
+            trigger: "div[name='deal_contact_ids'] .o_selected_row .o_field_widget[name='stakeholder_id'] input",
+            content: "Choose the stakeholder",
+            run: `edit ${person}`,
+        },
+        {
+            trigger: `div[name='deal_contact_ids'] .o_selected_row .o_field_widget[name='stakeholder_id'] .o-autocomplete--dropdown-item:contains('${person}')`,
+            run: "click",
+        },
+        {
+            trigger: "div[name='deal_contact_ids'] .o_selected_row .o_field_widget[name='role_id'] input",
+            content: "Choose the decision role",
+            run: `edit ${role}`,
+        },
+        {
+            trigger: `div[name='deal_contact_ids'] .o_selected_row .o_field_widget[name='role_id'] .o-autocomplete--dropdown-item:contains('${role}')`,
+            run: "click",
+        },
+        {
+            trigger: `div[name='deal_contact_ids'] .o_selected_row .o_field_widget[name='role_id'] input:value(/${role}/)`,
+        },
+        {
+            trigger: "div[name='deal_contact_ids'] .o_selected_row .o_field_widget[name='attitude'] select",
+            content: "Set the attitude",
+            run: `selectByLabel ${attitude}`,
+        },
+        {
+            trigger: "div[name='deal_contact_ids'] thead",
+            content: "Leave the row",
+            run: "click",
+        },
+        {
+            trigger: `div[name='deal_contact_ids'] .o_data_row:not(.o_selected_row):contains('${person}'):contains('${attitude}')`,
+        },
+    ];
+}
+
+// A rep maps a deal's buying centre, sees a red flag, arranges the org chart, fixes the flag
+// and moves the deal through the "Lead the process" gate, which first blocks.
+registry.category("web_tour.tours").add("sfa_political_map_tour", {
+    steps: () => [
+        {
+            trigger: ".o_form_view .o_notebook a.nav-link:contains('Political Map')",
+            content: "Open the political map of the deal",
+            run: "click",
+        },
+        ...addToMap("Tour Decider", "Decision maker", "Champion"),
+        ...addToMap("Tour Evaluator", "Evaluator", "Supports"),
+        ...addToMap("Tour User", "User", "Neutral"),
+        {
+            trigger: ".o_form_button_save",
+            content: "Save the map",
+            run: "click",
+        },
+        {
+            trigger: ".alert-warning:contains('No approver')",
+            content: "A red flag: nobody approves",
+        },
+        {
+            trigger: ".o_statusbar_status button:contains('Prove the solution')",
+            content: "Try to move the deal on",
+            run: "click",
+        },
+        {
+            trigger: ".modal:contains('cannot leave'):contains('no approver')",
+            content: "The gate blocks and says what is missing",
+        },
+        {
+            trigger: ".modal .modal-footer .btn-primary",
+            content: "Close the message",
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.modal))",
+        },
+        {
+            trigger: ".o_form_button_cancel",
+            content: "Discard the refused move",
+            run: "click",
+        },
+        {
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Lead the process')",
+        },
+        {
+            trigger: ".o_form_view button[name='action_open_political_map']",
+            content: "Open the org chart",
+            run: "click",
+        },
+        {
+            trigger: ".o_hierarchy_node:contains('Tour Evaluator')",
+            content: "Drag the evaluator under the decision maker",
+            run: "drag_and_drop .o_hierarchy_node:contains('Tour Decider')",
+        },
+        {
+            trigger: ".o_hierarchy_node_container:has(.o_hierarchy_node:contains('Tour Decider'))",
+            content: "The org chart shows the power line",
+        },
+        {
+            trigger: ".o_breadcrumb a:contains('Tour Deal')",
+            content: "Back to the deal",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_notebook a.nav-link:contains('Political Map')",
+            run: "click",
+        },
+        ...addToMap("Tour Signer", "Approver", "Supports"),
+        {
+            trigger: ".o_form_button_save",
+            content: "Save the map",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view:not(:has(.alert-warning:contains('No approver')))",
+            content: "The flag is fixed",
+        },
+        {
+            trigger: ".o_statusbar_status button:contains('Prove the solution')",
+            content: "Move the deal on again",
+            run: "click",
+        },
+        {
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Prove the solution')",
+            content: "The gate lets it through",
+        },
+        {
+            trigger: "body:not(:has(.o_form_dirty))",
+            content: "The move is saved",
+        },
+    ],
+});

@@ -1,0 +1,308 @@
+from datetime import timedelta
+
+from odoo import fields
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, tagged
+
+from odoo.addons.sfa_key_accounts.engine.politics import FLAGS
+
+from .common import SfaCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPoliticalMap(SfaCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.account = cls._customers("Mapped Co")
+        cls.people = cls.env["res.partner"].create(
+            [
+                {"name": name, "parent_id": cls.account.id}
+                for name in ("Dora Decider", "Abe Approver", "Eli Evaluator", "Uma User")
+            ]
+        )
+        cls.dora, cls.abe, cls.eli, cls.uma = cls.env["sfa.stakeholder"].create(
+            [{"partner_id": p.id, "account_id": cls.account.id} for p in cls.people]
+        )
+        cls.role = {
+            code: cls.env["sfa.buying.role"].search([("code", "=", code)]) for code in "ACDEU"
+        }
+        cls.team = cls.env.ref("sfa_key_accounts.crm_team_key_account")
+        cls.stage_confirm = cls.env.ref("sfa_key_accounts.crm_stage_confirm")
+        cls.stage_lead = cls.env.ref("sfa_key_accounts.crm_stage_lead_process")
+        cls.stage_prove = cls.env.ref("sfa_key_accounts.crm_stage_prove")
+        cls.deal = cls._deal("Mapped deal")
+
+    @classmethod
+    def _deal(cls, name, **vals):
+        return cls.env["crm.lead"].create(
+            {
+                "name": name,
+                "type": "opportunity",
+                "partner_id": cls.account.id,
+                "team_id": cls.team.id,
+                "stage_id": cls.stage_lead.id,
+                "user_id": cls.user_rep.id,
+                "company_id": cls.company.id,
+                **vals,
+            }
+        )
+
+    def _add(self, deal, stakeholder, code, attitude=None, **vals):
+        values = {
+            "lead_id": deal.id,
+            "stakeholder_id": stakeholder.id,
+            "role_id": self.role[code].id,
+        }
+        if attitude:
+            values["attitude"] = attitude
+        return self.env["sfa.deal.contact"].create({**values, **vals})
+
+    def _meet(self, partner, days_ago):
+        return self.env["calendar.event"].create(
+            {
+                "name": f"Meeting {partner.name}",
+                "start": fields.Datetime.now() - timedelta(days=days_ago, hours=1),
+                "stop": fields.Datetime.now() - timedelta(days=days_ago),
+                "partner_ids": [(4, partner.id)],
+            }
+        )
+
+    def test_empty_map_of_key_account_deal_is_red(self):
+        self.assertEqual(
+            (
+                self.deal.red_flag_codes,
+                self.deal.political_map_score,
+                self.deal.political_map_status,
+            ),
+            ("no_decision_maker,no_approver,no_champion", 40, "red"),
+        )
+        other_team = self.env["crm.lead"].create(
+            {
+                "name": "Small deal",
+                "type": "opportunity",
+                "partner_id": self.account.id,
+                "team_id": False,
+                "company_id": self.company.id,
+            }
+        )
+        self.assertFalse(other_team.political_map_status)  # no map, no verdict
+
+    def test_flags_follow_the_map(self):
+        self._add(self.deal, self.dora, "D", "champion", influence="high", time_spent="3")
+        self._add(self.deal, self.eli, "E", "support")
+        # no approver (blocking), the decision maker was never contacted (stale, info)
+        self.assertEqual(self.deal.red_flag_codes, "no_approver,stale_key_player")
+        self.assertEqual(
+            (self.deal.political_map_score, self.deal.political_map_status), (70, "red")
+        )
+        abe = self._add(self.deal, self.abe, "A", "hostile", time_spent="2")
+        self.assertEqual(self.deal.red_flag_codes, "key_player_against,stale_key_player")
+        abe.attitude = "support"
+        self._meet(self.dora.partner_id, 2)
+        self._meet(self.abe.partner_id, 3)
+        self.env["crm.lead"]._cron_refresh_political_maps()
+        self.assertEqual(
+            (
+                self.deal.red_flag_codes,
+                self.deal.political_map_score,
+                self.deal.political_map_status,
+            ),
+            (False, 100, "green"),
+        )
+        self.assertIn(
+            self.deal, self.env["crm.lead"].search([("political_map_status", "=", "green")])
+        )
+        self.assertNotIn(self.deal, self.env["crm.lead"].search([("red_flag_codes", "!=", False)]))
+
+    def test_meeting_updates_last_contact_and_suggested_level(self):
+        self.assertFalse(self.dora.last_contact_date)
+        self.assertEqual(self.dora.suggested_time_spent, "0")
+        meeting = self._meet(self.dora.partner_id, 10)
+        self.dora.invalidate_recordset()
+        self.assertEqual(self.dora.last_contact_date, meeting.start)
+        self.assertEqual(self.dora.suggested_time_spent, "1")
+        self._meet(self.dora.partner_id, 1)
+        self.dora.invalidate_recordset()
+        self.assertEqual(self.dora.suggested_time_spent, "2")
+        # a note logged on the person's contact record counts as a contact (not a meeting)
+        self.uma.partner_id.message_post(body="Called Uma", message_type="comment")
+        self.uma.invalidate_recordset()
+        self.assertTrue(self.uma.last_contact_date)
+        self.assertEqual(self.uma.suggested_time_spent, "1")
+
+    def test_attitude_is_copied_and_deals_stay_separate(self):
+        self._add(self.deal, self.dora, "D", "against")
+        second = self._deal("Second deal")
+        copy = self._add(second, self.dora, "D")
+        self.assertEqual(copy.attitude, "against")  # last known attitude
+        copy.attitude = "champion"
+        self.assertEqual(
+            self.deal.deal_contact_ids.filtered(lambda c: c.stakeholder_id == self.dora).attitude,
+            "against",
+        )
+        self.assertEqual(self.dora.with_context(sfa_lead_id=second.id).last_attitude, "champion")
+        self.assertEqual(self.dora.with_context(sfa_lead_id=self.deal.id).role_codes, "D")
+
+    def test_reports_to_rules(self):
+        self.eli.reports_to_id = self.dora
+        self.dora.reports_to_id = self.abe
+        with self.assertRaises(ValidationError), self.cr.savepoint():
+            self.abe.reports_to_id = self.eli  # abe -> eli -> dora -> abe
+        other_account = self._customers("Other Co")
+        outsider = self.env["sfa.stakeholder"].create(
+            {
+                "partner_id": self.env["res.partner"].create({"name": "Olli"}).id,
+                "account_id": other_account.id,
+            }
+        )
+        with self.assertRaises(ValidationError), self.cr.savepoint():
+            self.uma.reports_to_id = outsider
+        self.assertFalse(self.abe.reports_to_id)
+        self.assertFalse(self.uma.reports_to_id)
+
+    def test_stakeholder_of_another_account_or_company(self):
+        other_account = self._customers("Other Co")
+        outsider = self.env["sfa.stakeholder"].create(
+            {
+                "partner_id": self.env["res.partner"].create({"name": "Olli"}).id,
+                "account_id": other_account.id,
+            }
+        )
+        with self.assertRaisesRegex(ValidationError, "not of Mapped Co"), self.cr.savepoint():
+            self._add(self.deal, outsider, "D")
+        other_company = self.env["res.company"].create({"name": "Far Away Ltd"})
+        self.account.company_id = other_company
+        with self.assertRaisesRegex(ValidationError, "Far Away Ltd"), self.cr.savepoint():
+            self._add(self.deal, self.dora, "D")
+        self.assertFalse(self.deal.deal_contact_ids)
+
+    def test_qualification_gate_blocks_then_allows(self):
+        deal = self._deal("Qualifying", stage_id=self.stage_confirm.id)
+        with self.assertRaises(UserError) as error:
+            deal.stage_id = self.stage_lead
+        self.assertIn("the budget is not confirmed", str(error.exception))
+        self.assertEqual(deal.stage_id, self.stage_confirm)
+        deal.write(
+            {
+                "sfa_need_confirmed": True,
+                "sfa_authority_confirmed": True,
+                "sfa_budget_confirmed": True,
+                "sfa_timeline_confirmed": True,
+            }
+        )
+        deal.stage_id = self.stage_lead
+        self.assertEqual(deal.stage_id, self.stage_lead)
+        deal.stage_id = self.stage_confirm  # moving back is never gated
+        self.assertEqual(deal.stage_id, self.stage_confirm)
+
+    def test_political_map_gate_and_warning_mode(self):
+        self._add(self.deal, self.dora, "D", "champion")
+        with self.assertRaisesRegex(UserError, "no approver on the political map"):
+            self.deal.stage_id = self.stage_prove
+        self.stage_lead.sfa_gate_mode = "warning"
+        self.deal.stage_id = self.stage_prove
+        self.assertEqual(self.deal.stage_id, self.stage_prove)
+        self.assertIn("no approver on the political map", self.deal.message_ids[0].body)
+
+    def test_manager_overrides_gate_with_reason(self):
+        wizard = Form(
+            self.env["sfa.stage.gate.override"]
+            .with_user(self.user_manager)
+            .with_context(default_lead_id=self.deal.id)
+        )
+        wizard.stage_id = self.stage_prove
+        wizard.reason = "Approver known from the framework contract"
+        record = wizard.save()
+        self.assertIn("no approver", record.missing)
+        with self.assertRaises(AccessError):
+            record.with_user(self.user_rep).action_confirm()
+        record.action_confirm()
+        self.assertEqual(self.deal.stage_id, self.stage_prove)
+        self.assertIn("Approver known from the framework contract", self.deal.message_ids[0].body)
+
+    def test_rep_edits_only_own_maps(self):
+        other_rep = self._user("sfa_map_other", "Olga Other", "sales_team.group_sale_salesman")
+        contact = self._add(self.deal, self.dora, "D")
+        contact.with_user(self.user_rep).attitude = "champion"
+        with self.assertRaises(AccessError):
+            contact.with_user(other_rep).write({"attitude": "hostile"})
+        self.assertEqual(contact.attitude, "champion")
+
+    def test_follow_up_activities_for_stale_key_players(self):
+        self._add(self.deal, self.dora, "D", "champion", influence="high")
+        self._add(self.deal, self.eli, "E", "support", influence="low")
+        self.dora.user_id = self.user_rep
+        self.deal.action_sfa_plan_follow_ups()
+        activity = self.deal.activity_ids
+        self.assertEqual(len(activity), 1)
+        self.assertEqual((activity.user_id, activity.summary), (self.user_rep, "Meet Dora Decider"))
+
+    def test_every_flag_has_label_and_hint(self):
+        for code in FLAGS:
+            self.assertTrue(self.deal._sfa_flag_label(code))
+            self.assertGreater(len(self.deal._sfa_flag_hint(code)), 20)
+
+    def test_pdf_and_org_chart_action(self):
+        self._add(self.deal, self.dora, "D", "champion")
+        html, _type = self.env["ir.actions.report"]._render_qweb_html(
+            "sfa_key_accounts.crm_lead_political_map_report", self.deal.ids
+        )
+        self.assertIn("Dora Decider", html.decode())
+        action = self.deal.action_open_political_map()
+        self.assertEqual(self.env["sfa.stakeholder"].search(action["domain"]), self.dora)
+        self.assertEqual(action["context"]["sfa_lead_id"], self.deal.id)
+        action = self.account.action_view_stakeholders()
+        self.assertEqual(len(self.env["sfa.stakeholder"].search(action["domain"])), 4)
+
+    def test_map_query_count_does_not_grow(self):
+        """Flags and scores of 1,000 deals cost the same queries as those of 10."""
+
+        def seed(count):
+            account = self._customers(f"Bulk {count}")
+            people = self.env["res.partner"].create(
+                [{"name": f"P{i}", "parent_id": account.id} for i in range(count)]
+            )
+            stakeholders = self.env["sfa.stakeholder"].create(
+                [{"partner_id": p.id, "account_id": account.id} for p in people]
+            )
+            leads = self.env["crm.lead"].create(
+                [
+                    {
+                        "name": f"D{i}",
+                        "type": "opportunity",
+                        "partner_id": account.id,
+                        "team_id": self.team.id,
+                        "stage_id": self.stage_lead.id,
+                        "company_id": self.company.id,
+                    }
+                    for i in range(count)
+                ]
+            )
+            self.env["sfa.deal.contact"].create(
+                [
+                    {
+                        "lead_id": lead.id,
+                        "stakeholder_id": s.id,
+                        "role_id": self.role["D"].id,
+                        "attitude": "champion",
+                    }
+                    for lead, s in zip(leads, stakeholders, strict=True)
+                ]
+            )
+            self.env.flush_all()
+            self.env.invalidate_all()
+            return leads
+
+        counts = []
+        for leads in (seed(10), seed(1000)):
+            start = self.cr.sql_log_count
+            leads._compute_political_map()
+            counts.append(self.cr.sql_log_count - start)
+            self.assertEqual(
+                set(leads.mapped("red_flag_codes")),
+                {"no_approver,key_player_not_met,single_threaded,stale_key_player"},
+            )
+            self.env.invalidate_all()
+        self.assertEqual(counts[0], counts[1], counts)
+        self.assertLessEqual(counts[1], 8, counts)
