@@ -18,3 +18,9 @@ class TestTranslations(TransactionCase):
             self.assertEqual(env.ref("sfa_key_accounts.switching_lever_08").name, lever)
             states = dict(env["sfa.account.plan"].fields_get(["state"])["state"]["selection"])
             self.assertEqual(states["review"], "评审中" if lang == "zh_CN" else "評審中")
+            stage = env.ref("sfa_key_accounts.crm_stage_lead_process")
+            self.assertEqual(stage.name, "主导进程" if lang == "zh_CN" else "主導進程")
+            attitudes = dict(
+                env["sfa.deal.contact"].fields_get(["attitude"])["attitude"]["selection"]
+            )
+            self.assertEqual(attitudes["champion"], "* 力挺")
