@@ -14,6 +14,14 @@ from . import sfa_buying_role
 from . import sfa_influence_source
 from . import sfa_stakeholder
 from . import sfa_deal_contact
+from . import sfa_value_line_mixin
+from . import sfa_value_worksheet
+from . import sfa_value_need
+from . import sfa_value_benefit
+from . import sfa_value_cost
+from . import sfa_value_kpi
+from . import sfa_differentiator_category
+from . import sfa_value_differentiator
 from . import crm_stage
 from . import crm_team
 from . import crm_lead

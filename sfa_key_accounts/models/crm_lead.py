@@ -35,6 +35,17 @@ class CrmLead(models.Model):
     )
     red_flag_codes = fields.Char("Red Flags", compute="_compute_political_map", store=True)
     red_flag_html = fields.Html("Red Flag Hints", compute="_compute_red_flag_html", sanitize=False)
+    # The current value worksheet's business case (stored for lists, pivots and filters)
+    value_worksheet_ids = fields.One2many("sfa.value.worksheet", "lead_id", "Value Worksheets")
+    value_worksheet_id = fields.Many2one(
+        "sfa.value.worksheet", compute="_compute_value_figures", store=True
+    )
+    likely_net_value = fields.Monetary(
+        compute="_compute_value_figures", store=True, currency_field="company_currency"
+    )
+    likely_roi = fields.Float("Likely ROI (%)", compute="_compute_value_figures", store=True)
+    likely_payback_months = fields.Integer(compute="_compute_value_figures", store=True)
+    likely_pays_back = fields.Boolean(compute="_compute_value_figures", store=True)
     # Qualification of the first stage (confirm the opportunity)
     sfa_need_confirmed = fields.Boolean("Need Confirmed", tracking=True)
     sfa_need_note = fields.Char("Need")
@@ -44,6 +55,22 @@ class CrmLead(models.Model):
     sfa_budget_note = fields.Char("Budget")
     sfa_timeline_confirmed = fields.Boolean("Timeline Confirmed", tracking=True)
     sfa_timeline_note = fields.Char("Timeline")
+
+    @api.depends(
+        "value_worksheet_ids.is_current",
+        "value_worksheet_ids.likely_net_value",
+        "value_worksheet_ids.likely_roi",
+        "value_worksheet_ids.likely_payback_months",
+        "value_worksheet_ids.likely_pays_back",
+    )
+    def _compute_value_figures(self):
+        for lead in self:
+            current = lead.value_worksheet_ids.filtered("is_current")[:1]
+            lead.value_worksheet_id = current
+            lead.likely_net_value = current.likely_net_value
+            lead.likely_roi = current.likely_roi
+            lead.likely_payback_months = current.likely_payback_months
+            lead.likely_pays_back = current.likely_pays_back
 
     @api.depends(
         "team_id.sfa_use_political_map",
@@ -249,6 +276,12 @@ class CrmLead(models.Model):
             for code in sorted(codes - {"no_decision_maker", "no_approver", ""}):
                 if politics.FLAGS[code] == politics.BLOCKING:
                     missing.append(self._sfa_flag_label(code))
+        elif gate == "value_worksheet":
+            worksheet = self.value_worksheet_id
+            if not worksheet:
+                missing.append(self.env._("no value worksheet"))
+            elif not worksheet.benefit_ids.filtered("tangible"):
+                missing.append(self.env._("the value worksheet has no tangible benefit"))
         return missing
 
     # --- actions ------------------------------------------------------------------------------
@@ -265,6 +298,20 @@ class CrmLead(models.Model):
         }
         action["display_name"] = self.env._("Political map: %s", self.name)
         return action
+
+    def action_open_value_worksheet(self):
+        """The deal's current value worksheet, created on first use."""
+        self.ensure_one()
+        worksheet = self.value_worksheet_id or self.env["sfa.value.worksheet"].create(
+            {"lead_id": self.id, "name": self.env._("Value case: %s", self.name)}
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sfa.value.worksheet",
+            "res_id": worksheet.id,
+            "view_mode": "form",
+            "name": worksheet.name,
+        }
 
     def action_print_political_map(self):
         return self.env.ref("sfa_key_accounts.crm_lead_political_map_report").report_action(self)

@@ -8,6 +8,7 @@ class CrmStage(models.Model):
         [
             ("qualification", "Qualified: need, authority, budget, timeline confirmed"),
             ("political_map", "Political map: decision maker and approver, no blocking flag"),
+            ("value_worksheet", "Value worksheet: a current worksheet with tangible benefits"),
         ],
         "Gate to Leave This Stage",
         help="What an opportunity must have before it moves past this stage.",

@@ -40,6 +40,7 @@ class ResPartner(models.Model):
     key_account_plan_count = fields.Integer("Plans", compute="_compute_key_account_plan_count")
     stakeholder_ids = fields.One2many("sfa.stakeholder", "account_id", "Stakeholders")
     stakeholder_count = fields.Integer(compute="_compute_stakeholder_count")
+    value_worksheet_count = fields.Integer(compute="_compute_value_worksheet_count")
     key_account_current_plan_id = fields.Many2one(
         "sfa.account.plan",
         "Current Plan",
@@ -65,6 +66,9 @@ class ResPartner(models.Model):
         "res.currency", compute="_compute_key_account_currency_id"
     )
     sfa_can_manage = fields.Boolean(compute="_compute_sfa_can_manage")
+    sfa_is_competitor = fields.Boolean(
+        "Competitor", index=True, help="Offered as a competitor on value worksheets."
+    )
     # The customer record in five parts (basic details are the partner's own fields, the
     # commercial record is its opportunities).
     sfa_business_info = fields.Html("Business Details", help="Plans, fiscal year, organisation...")
@@ -73,23 +77,26 @@ class ResPartner(models.Model):
     )
     sfa_logistics_info = fields.Html("Logistics Details", help="Delivery priorities, sites...")
 
-    def _compute_key_account_plan_count(self):
-        counts = dict(
-            self.env["sfa.account.plan"]._read_group(
-                [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
-            )
+    def _sfa_counts(self, model, field, domain=()):
+        """{partner: number of ``model`` records whose ``field`` is that partner}."""
+        return dict(
+            self.env[model]._read_group([(field, "in", self.ids), *domain], [field], ["__count"])
         )
+
+    def _compute_key_account_plan_count(self):
+        counts = self._sfa_counts("sfa.account.plan", "partner_id")
         for partner in self:
             partner.key_account_plan_count = counts.get(partner, 0)
 
     def _compute_stakeholder_count(self):
-        counts = dict(
-            self.env["sfa.stakeholder"]._read_group(
-                [("account_id", "in", self.ids)], ["account_id"], ["__count"]
-            )
-        )
+        counts = self._sfa_counts("sfa.stakeholder", "account_id")
         for partner in self:
             partner.stakeholder_count = counts.get(partner, 0)
+
+    def _compute_value_worksheet_count(self):
+        counts = self._sfa_counts("sfa.value.worksheet", "account_id", [("is_current", "=", True)])
+        for partner in self:
+            partner.value_worksheet_count = counts.get(partner, 0)
 
     @api.depends(
         "key_account_plan_ids.state",
@@ -182,4 +189,12 @@ class ResPartner(models.Model):
         )
         action["domain"] = [("account_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"default_account_id": self.commercial_partner_id.id}
+        return action
+
+    def action_view_value_worksheets(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sfa_key_accounts.sfa_value_worksheet_action"
+        )
+        action["domain"] = [("account_id", "=", self.commercial_partner_id.id)]
         return action

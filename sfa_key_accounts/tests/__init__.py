@@ -5,3 +5,4 @@ from . import test_performance
 from . import test_tours
 from . import test_translations
 from . import test_political_map
+from . import test_value_worksheet

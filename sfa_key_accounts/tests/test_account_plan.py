@@ -180,6 +180,18 @@ class TestAccountPlan(SfaCommon):
         self.env["sfa.account.swot"].create(
             {"plan_id": self.plan.id, "quadrant": "threat", "name": "Cheap rival bids"}
         )
+        self.env["sfa.account.plan.objective"].create(
+            {
+                "plan_id": self.plan.id,
+                "name": "Visits",
+                "measure": "manual",
+                "target": 4,
+                "manual_value": 3,
+            }
+        )
+        self.env["sfa.account.competitor"].create(
+            {"plan_id": self.plan.id, "competitor_id": self.account.id, "share_pct": 12.5}
+        )
         html, _type = self.env["ir.actions.report"]._render_qweb_html(
             "sfa_key_accounts.sfa_account_plan_report", self.plan.ids
         )
@@ -187,6 +199,8 @@ class TestAccountPlan(SfaCommon):
         self.assertIn("Account plan:", html)
         self.assertIn("Planned Co 2026", html)
         self.assertIn("Cheap rival bids", html)
+        self.assertIn("12.5", html)  # competitor share
+        self.assertIn(">75<", html)  # objective progress
         self.assertEqual(
             self.plan.with_context(discard_logo_check=True).action_print()["report_name"],
             "sfa_key_accounts.sfa_account_plan_report_document",

@@ -75,3 +75,27 @@ class TestTours(HttpCase):
             lead.deal_contact_ids.filtered(lambda c: c.stakeholder_id == decider).attitude,
             "champion",
         )
+
+    def test_value_worksheet_tour(self):
+        rep = mail_new_test_user(
+            self.env, login="sfa_value_rep", name="Val Rep", groups="sales_team.group_sale_salesman"
+        )
+        self.env["res.partner"].create(
+            {"name": "Tour Rival", "is_company": True, "sfa_is_competitor": True}
+        )
+        account = self.env["res.partner"].create({"name": "Value Buyer", "is_company": True})
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "Value Tour Deal",
+                "type": "opportunity",
+                "partner_id": account.id,
+                "user_id": rep.id,
+            }
+        )
+        self.start_tour(f"/odoo/crm/{lead.id}", "sfa_value_worksheet_tour", login="sfa_value_rep")
+        ws = lead.value_worksheet_id
+        self.assertEqual(ws.need_ids.name, "Faster month-end close")
+        self.assertEqual(len(ws.benefit_ids), 2)
+        self.assertEqual(ws.kpi_ids.quartile_position, "3")
+        self.assertEqual(ws.differentiator_ids.advantage, 12)  # 4 x (5 - 2)
+        self.assertEqual((lead.likely_net_value, lead.likely_roi), (9000.0, 75.0))

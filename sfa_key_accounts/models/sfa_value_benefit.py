@@ -1,0 +1,82 @@
+from odoo import api, fields, models
+
+from ..engine import value
+
+TANGIBLE = ("cost_saving", "revenue_growth", "margin")
+
+
+class SfaValueBenefit(models.Model):
+    """A benefit of the solution for the customer: tangible ones (cost saving, revenue growth,
+    margin) are money, conservative and likely; intangible ones are scored 1-5, not summed."""
+
+    _name = "sfa.value.benefit"
+    _description = "Value Worksheet Benefit"
+    _inherit = ["sfa.value.line.mixin"]
+    _order = "worksheet_id, phase, sequence, id"
+
+    worksheet_id = fields.Many2one(
+        "sfa.value.worksheet", required=True, index=True, ondelete="cascade"
+    )
+    sequence = fields.Integer(default=10)
+    category = fields.Selection(
+        [
+            ("cost_saving", "Cost saving"),
+            ("revenue_growth", "Revenue growth"),
+            ("margin", "Margin improvement"),
+            ("competitive_advantage", "Competitive advantage"),
+            ("satisfaction", "Customer satisfaction"),
+            ("image", "Professional image"),
+        ],
+        required=True,
+        default="cost_saving",
+    )
+    tangible = fields.Boolean(compute="_compute_tangible", store=True)
+    business_area = fields.Char()
+    phase = fields.Char(default="1", help="Phase of the project in which the benefit comes.")
+    recurrence = fields.Selection(
+        [("one_time", "One-time"), ("yearly", "Per year")], required=True, default="yearly"
+    )
+    currency_id = fields.Many2one(related="worksheet_id.currency_id")
+    conservative_amount = fields.Monetary(
+        compute="_compute_amounts", store=True, readonly=False, precompute=True
+    )
+    likely_amount = fields.Monetary(
+        compute="_compute_amounts", store=True, readonly=False, precompute=True
+    )
+    score = fields.Selection(
+        [("1", "1"), ("2", "2"), ("3", "3"), ("4", "4"), ("5", "5")],
+        help="For an intangible benefit: how much it matters to the customer.",
+    )
+    need_id = fields.Many2one(
+        "sfa.value.need", "Serves Need", domain="[('worksheet_id', '=', worksheet_id)]"
+    )
+    kpi_id = fields.Many2one(
+        "sfa.value.kpi",
+        "From Benchmark",
+        domain="[('worksheet_id', '=', worksheet_id)]",
+        help="Values the benefit from a benchmark: conservative = improving to the average, "
+        "likely = improving to the target, times the benchmark's value per unit.",
+    )
+    rationale = fields.Char()
+
+    @api.depends("category")
+    def _compute_tangible(self):
+        for benefit in self:
+            benefit.tangible = benefit.category in TANGIBLE
+
+    @api.depends(
+        "kpi_id.value_per_unit",
+        "kpi_id.current_value",
+        "kpi_id.average",
+        "kpi_id.target",
+        "kpi_id.direction",
+    )
+    def _compute_amounts(self):
+        for benefit in self:
+            kpi = benefit.kpi_id
+            if not kpi or not kpi.value_per_unit:
+                continue
+            to_average = value.improvement(kpi.direction, kpi.current_value, kpi.average)
+            to_target = value.improvement(kpi.direction, kpi.current_value, kpi.target)
+            benefit.conservative_amount = to_average * kpi.value_per_unit
+            benefit.likely_amount = to_target * kpi.value_per_unit

@@ -1,0 +1,239 @@
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, tagged
+
+from .common import SfaCommon
+
+
+@tagged("post_install", "-at_install")
+class TestValueWorksheet(SfaCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.account = cls._customers("Valued Co")
+        cls.rival = cls.env["res.partner"].create(
+            {"name": "Rival Inc", "is_company": True, "sfa_is_competitor": True}
+        )
+        cls.lead = cls.env["crm.lead"].create(
+            {
+                "name": "Valued deal",
+                "type": "opportunity",
+                "partner_id": cls.account.id,
+                "user_id": cls.user_rep.id,
+                "company_id": cls.company.id,
+            }
+        )
+        action = cls.lead.action_open_value_worksheet()
+        cls.ws = cls.env["sfa.value.worksheet"].browse(action["res_id"])
+        cls.ws.write({"horizon_years": 3, "discount_rate": 10})
+        cls.benefit = cls.env["sfa.value.benefit"].create(
+            {
+                "worksheet_id": cls.ws.id,
+                "category": "cost_saving",
+                "recurrence": "yearly",
+                "conservative_amount": 4000,
+                "likely_amount": 6000,
+                "phase": "1",
+            }
+        )
+        cls.env["sfa.value.cost"].create(
+            {
+                "worksheet_id": cls.ws.id,
+                "name": "Licence",
+                "recurrence": "one_time",
+                "amount": 12000,
+            }
+        )
+
+    def test_figures_match_the_hand_computation(self):
+        ws = self.ws
+        # likely: 6,000/yr x 3 = 18,000 - 12,000 = 6,000; ROI 50 %; 24 months; NPV 2,921.11
+        self.assertEqual(
+            (
+                ws.likely_total_benefit,
+                ws.likely_total_cost,
+                ws.likely_net_value,
+                ws.likely_roi,
+                ws.likely_payback_months,
+                ws.likely_npv,
+            ),
+            (18000.0, 12000.0, 6000.0, 50.0, 24, 2921.11),
+        )
+        # conservative: 4,000/yr x 3 = 12,000 - 12,000 = 0; ROI 0; pays back at month 36
+        self.assertEqual(
+            (ws.conservative_net_value, ws.conservative_roi, ws.conservative_payback_months),
+            (0.0, 0.0, 36),
+        )
+        self.assertTrue(ws.conservative_pays_back)
+        self.assertEqual(ws.cost_of_doing_nothing, 500.0)  # 18,000 / 36 months
+        self.assertIn("Year 3", ws.benefit_by_year_html)
+
+    def test_changing_a_benefit_updates_worksheet_and_deal_at_once(self):
+        self.assertEqual(self.lead.likely_net_value, 6000.0)
+        self.benefit.likely_amount = 3000  # 9,000 - 12,000
+        self.assertEqual(self.ws.likely_net_value, -3000.0)
+        self.assertEqual(self.lead.likely_net_value, -3000.0)
+        self.assertEqual(self.lead.likely_roi, -25.0)
+        self.assertFalse(self.lead.likely_pays_back)
+        self.assertIn(
+            self.lead,
+            self.env["crm.lead"].search(
+                [("likely_pays_back", "=", False), ("id", "=", self.lead.id)]
+            ),
+        )
+        # intangible benefits are scored, not summed
+        self.env["sfa.value.benefit"].create(
+            {"worksheet_id": self.ws.id, "category": "image", "score": "5", "likely_amount": 99999}
+        )
+        self.assertEqual(self.ws.likely_total_benefit, 9000.0)
+
+    def test_kpi_feeds_a_benefit(self):
+        kpi = self.env["sfa.value.kpi"].create(
+            {
+                "worksheet_id": self.ws.id,
+                "name": "Days to close",
+                "direction": "lower",
+                "current_value": 10,
+                "worst_quartile": 12,
+                "average": 8,
+                "best_quartile": 5,
+                "target": 6,
+                "value_per_unit": 1000,
+            }
+        )
+        self.assertEqual((kpi.quartile_position, kpi.gap_to_average, kpi.gap_to_best), ("3", 2, 5))
+        benefit = self.env["sfa.value.benefit"].create(
+            {
+                "worksheet_id": self.ws.id,
+                "category": "cost_saving",
+                "recurrence": "one_time",
+                "kpi_id": kpi.id,
+            }
+        )
+        self.assertEqual((benefit.conservative_amount, benefit.likely_amount), (2000.0, 4000.0))
+        self.assertEqual(self.ws.likely_total_benefit, 22000.0)
+
+    def test_differentiators_and_situation(self):
+        self.env["sfa.value.differentiator"].create(
+            [
+                {
+                    "worksheet_id": self.ws.id,
+                    "level": "product",
+                    "name": "Support",
+                    "competitor_id": self.rival.id,
+                    "our_rating": 5,
+                    "competitor_rating": 2,
+                    "importance": 5,
+                },
+                {
+                    "worksheet_id": self.ws.id,
+                    "level": "company",
+                    "name": "Brand",
+                    "competitor_id": self.rival.id,
+                    "our_rating": 2,
+                    "competitor_rating": 4,
+                    "importance": 3,
+                },
+            ]
+        )
+        self.assertEqual(self.ws.differentiator_ids.sorted("id").mapped("advantage"), [15, -6])
+        self.assertIn("Rival Inc: <b>+9</b>", self.ws.advantage_html)
+        self.assertIn("Company: <b>-6</b>", self.ws.advantage_html)
+        self.ws.situation = "all_meet"
+        self.assertIn("non-product differentiators", self.ws.recommendation)
+
+    def test_bad_input_is_refused(self):
+        for vals in (
+            {"horizon_years": 0},
+            {"horizon_years": -2},
+            {"discount_rate": 101},
+            {"discount_rate": -1},
+        ):
+            with self.assertRaises(ValidationError), self.cr.savepoint():
+                self.ws.write(vals)
+        self.assertEqual((self.ws.horizon_years, self.ws.discount_rate), (3, 10.0))
+        for rating in (0, 6):
+            with self.assertRaises(ValidationError), self.cr.savepoint():
+                self.env["sfa.value.differentiator"].create(
+                    {"worksheet_id": self.ws.id, "name": "Bad", "our_rating": rating}
+                )
+        with self.assertRaisesRegex(ValidationError, "contradict"), self.cr.savepoint():
+            self.env["sfa.value.kpi"].create(
+                {
+                    "worksheet_id": self.ws.id,
+                    "name": "Uptime",
+                    "direction": "higher",
+                    "worst_quartile": 99,
+                    "average": 95,
+                    "best_quartile": 90,
+                }
+            )
+        with self.assertRaises(ValidationError), self.cr.savepoint():
+            self.env["sfa.value.cost"].create(
+                {"worksheet_id": self.ws.id, "name": "Negative", "amount": -5}
+            )
+        self.assertFalse(self.ws.kpi_ids or self.ws.differentiator_ids)
+        self.assertEqual(len(self.ws.cost_ids), 1)
+
+    def test_agreed_is_read_only_and_versions(self):
+        self.ws.action_share()
+        self.ws.action_agree()
+        with self.assertRaises(UserError):
+            self.benefit.likely_amount = 1
+        with self.assertRaises(UserError):
+            self.ws.horizon_years = 5
+        with self.assertRaises(UserError):
+            self.env["sfa.value.cost"].create(
+                {"worksheet_id": self.ws.id, "name": "Extra", "amount": 1}
+            )
+        self.assertEqual(self.benefit.likely_amount, 6000.0)
+        action = self.ws.action_new_version()
+        new = self.env["sfa.value.worksheet"].browse(action["res_id"])
+        self.assertEqual((new.version, new.is_current, new.state), (2, True, "draft"))
+        self.assertFalse(self.ws.is_current)
+        self.assertEqual(new.likely_net_value, 6000.0)
+        self.assertEqual(self.lead.value_worksheet_id, new)
+        new.benefit_ids.likely_amount = 8000
+        self.assertEqual(self.ws.likely_net_value, 6000.0)  # the old version is untouched
+        with self.assertRaises(UserError):
+            self.ws.benefit_ids.likely_amount = 1
+        with self.assertRaises(ValidationError), self.cr.savepoint():
+            self.env["sfa.value.worksheet"].create({"lead_id": self.lead.id, "name": "Twin"})
+
+    def test_value_gate_on_prove_the_solution(self):
+        self.lead.write(
+            {
+                "team_id": self.env.ref("sfa_key_accounts.crm_team_key_account").id,
+                "stage_id": self.env.ref("sfa_key_accounts.crm_stage_prove").id,
+            }
+        )
+        negotiate = self.env.ref("sfa_key_accounts.crm_stage_negotiate")
+        self.benefit.category = "image"  # no tangible benefit left
+        with self.assertRaisesRegex(UserError, "no tangible benefit"):
+            self.lead.stage_id = negotiate
+        self.benefit.category = "cost_saving"
+        self.lead.stage_id = negotiate
+        self.assertEqual(self.lead.stage_id, negotiate)
+
+    def test_access_follows_the_opportunity(self):
+        other_rep = self._user("sfa_value_other", "Vic Other", "sales_team.group_sale_salesman")
+        self.benefit.with_user(self.user_rep).likely_amount = 7000
+        with self.assertRaises(AccessError):
+            self.ws.with_user(other_rep).read(["name"])
+        with self.assertRaises(AccessError):
+            self.benefit.with_user(other_rep).write({"likely_amount": 1})
+        self.assertEqual(self.benefit.likely_amount, 7000.0)
+
+    def test_pdf_and_form(self):
+        html, _type = self.env["ir.actions.report"]._render_qweb_html(
+            "sfa_key_accounts.sfa_value_worksheet_report", self.ws.ids
+        )
+        html = html.decode()
+        self.assertIn("Value proposition", html)
+        self.assertIn("Net present value", html)
+        self.assertIn("2,921.11", html)
+        with Form(self.ws) as form:
+            with form.benefit_ids.new() as line:
+                line.category = "margin"
+                line.likely_amount = 3000
+                line.recurrence = "one_time"
+        self.assertEqual(self.ws.likely_total_benefit, 21000.0)
