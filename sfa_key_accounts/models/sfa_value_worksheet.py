@@ -71,6 +71,7 @@ class SfaValueWorksheet(models.Model):
         "Benefits by Year", compute="_compute_benefit_by_year_html", sanitize=False
     )
     cost_of_doing_nothing = fields.Monetary(
+        "Cost of Doing Nothing / Month",
         compute="_compute_figures",
         store=True,
         help="Likely benefit forgone per month of delay: total likely benefit / (12 x horizon).",
@@ -325,6 +326,16 @@ class SfaValueWorksheet(models.Model):
             "res_id": new.id,
             "view_mode": "form",
         }
+
+    def action_view_benefits_by_phase(self):
+        """This worksheet's benefits as a graph by phase (and pivot by category)."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sfa_key_accounts.sfa_value_benefit_action"
+        )
+        action["domain"] = [("worksheet_id", "=", self.id)]
+        action["display_name"] = self.env._("Benefits by phase: %s", self.name)
+        return action
 
     def action_print(self):
         return self.env.ref("sfa_key_accounts.sfa_value_worksheet_report").report_action(self)

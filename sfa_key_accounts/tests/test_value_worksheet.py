@@ -66,6 +66,8 @@ class TestValueWorksheet(SfaCommon):
         self.assertTrue(ws.conservative_pays_back)
         self.assertEqual(ws.cost_of_doing_nothing, 500.0)  # 18,000 / 36 months
         self.assertIn("Year 3", ws.benefit_by_year_html)
+        action = ws.action_view_benefits_by_phase()
+        self.assertEqual(self.env["sfa.value.benefit"].search(action["domain"]), self.benefit)
 
     def test_changing_a_benefit_updates_worksheet_and_deal_at_once(self):
         self.assertEqual(self.lead.likely_net_value, 6000.0)
