@@ -14,10 +14,6 @@ class SfaValueBenefit(models.Model):
     _inherit = ["sfa.value.line.mixin"]
     _order = "worksheet_id, phase, sequence, id"
 
-    worksheet_id = fields.Many2one(
-        "sfa.value.worksheet", required=True, index=True, ondelete="cascade"
-    )
-    sequence = fields.Integer(default=10)
     category = fields.Selection(
         [
             ("cost_saving", "Cost saving"),

@@ -10,10 +10,6 @@ class SfaValueCost(models.Model):
     _inherit = ["sfa.value.line.mixin"]
     _order = "worksheet_id, sequence, id"
 
-    worksheet_id = fields.Many2one(
-        "sfa.value.worksheet", required=True, index=True, ondelete="cascade"
-    )
-    sequence = fields.Integer(default=10)
     name = fields.Char("Cost", required=True)
     recurrence = fields.Selection(
         [("one_time", "One-time"), ("yearly", "Per year")], required=True, default="one_time"

@@ -14,10 +14,6 @@ class SfaValueDifferentiator(models.Model):
     _inherit = ["sfa.value.line.mixin"]
     _order = "worksheet_id, level, sequence, id"
 
-    worksheet_id = fields.Many2one(
-        "sfa.value.worksheet", required=True, index=True, ondelete="cascade"
-    )
-    sequence = fields.Integer(default=10)
     level = fields.Selection(LEVELS, required=True, default="product")
     category_id = fields.Many2one("sfa.differentiator.category", domain="[('level', '=', level)]")
     name = fields.Char("Description", required=True)

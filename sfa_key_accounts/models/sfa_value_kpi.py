@@ -13,10 +13,6 @@ class SfaValueKpi(models.Model):
     _inherit = ["sfa.value.line.mixin"]
     _order = "worksheet_id, sequence, id"
 
-    worksheet_id = fields.Many2one(
-        "sfa.value.worksheet", required=True, index=True, ondelete="cascade"
-    )
-    sequence = fields.Integer(default=10)
     name = fields.Char("Metric", required=True)
     unit = fields.Char()
     direction = fields.Selection(

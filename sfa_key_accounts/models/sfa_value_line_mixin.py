@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import api, fields, models
 
 
 class SfaValueLineMixin(models.AbstractModel):
@@ -7,6 +7,11 @@ class SfaValueLineMixin(models.AbstractModel):
 
     _name = "sfa.value.line.mixin"
     _description = "Value Worksheet Line"
+
+    worksheet_id = fields.Many2one(
+        "sfa.value.worksheet", required=True, index=True, ondelete="cascade"
+    )
+    sequence = fields.Integer(default=10)
 
     @api.model_create_multi
     def create(self, vals_list):

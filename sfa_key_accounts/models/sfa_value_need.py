@@ -10,10 +10,6 @@ class SfaValueNeed(models.Model):
     _inherit = ["sfa.value.line.mixin"]
     _order = "worksheet_id, priority desc, sequence, id"
 
-    worksheet_id = fields.Many2one(
-        "sfa.value.worksheet", required=True, index=True, ondelete="cascade"
-    )
-    sequence = fields.Integer(default=10)
     name = fields.Char("Need", required=True)
     account_need_id = fields.Many2one(
         "sfa.account.need",

@@ -232,6 +232,14 @@ class TestTierConstraints(SfaCommon):
         with self.assertRaises(AccessError), self.cr.savepoint():
             partner.with_user(self.user_rep).write({"key_account_tier_id": self.tier_a.id})
         self.assertFalse(partner.key_account_tier_id)
+        with self.assertRaises(AccessError), self.cr.savepoint():
+            self.env["res.partner"].with_user(self.user_rep).create(
+                {"name": "Self-made key account", "is_key_account": True}
+            )
+        # a rep's new customer from the form (empty key-account values) is fine
+        with Form(self.env["res.partner"].with_user(self.user_rep)) as form:
+            form.name = "Ordinary Co"
+            form.company_type = "company"
         partner.with_user(self.user_manager).key_account_tier_id = self.tier_a
         self.assertEqual(partner.key_account_tier_id, self.tier_a)
         self.assertEqual(partner.key_account_tier_history_ids.reason, "Changed by hand")
