@@ -237,7 +237,10 @@ class CrmLead(models.Model):
         warnings = {}
         for lead in self:
             stage = lead.stage_id
-            if not stage.sfa_gate or new_stage == stage or new_stage.sequence < stage.sequence:
+            # Moving on (to a later stage, or to a won stage whatever its sequence, as the
+            # Won button does) passes the gate; moving back never does.
+            forward = new_stage.sequence > stage.sequence or new_stage.is_won
+            if not stage.sfa_gate or new_stage == stage or not forward:
                 continue
             missing = lead._sfa_gate_missing(stage.sfa_gate)
             if not missing:

@@ -195,6 +195,11 @@ class TestPoliticalMap(SfaCommon):
         self.assertEqual(deal.stage_id, self.stage_lead)
         deal.stage_id = self.stage_confirm  # moving back is never gated
         self.assertEqual(deal.stage_id, self.stage_confirm)
+        # the Won button leaves the stage too: it goes through the gate
+        deal.sfa_budget_confirmed = False
+        with self.assertRaisesRegex(UserError, "the budget is not confirmed"):
+            deal.action_set_won()
+        self.assertEqual(deal.stage_id, self.stage_confirm)
 
     def test_political_map_gate_and_warning_mode(self):
         self._add(self.deal, self.dora, "D", "champion")
