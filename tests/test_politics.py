@@ -10,6 +10,7 @@ from sfa_engine.politics import (
     assess,
     has_cycle,
     map_score,
+    stale_key_players,
     suggested_time_spent,
 )
 
@@ -60,6 +61,8 @@ def test_stale_threshold_and_influence():
     contacts = [*ALL_GREEN[:2], c("ev", "E", "support", "high", 2, days=31)]
     assert assess(contacts)[0] == ["stale_key_player"]
     assert assess(contacts, stale_after_days=40)[0] == []
+    assert stale_key_players(contacts) == ["ev"]
+    assert stale_key_players([c("nobody", "U", days=None)]) == []  # not a key player
     # a neutral approver is "not for us"
     contacts = [ALL_GREEN[0], c("ap", "A", "neutral", "high", 2), ALL_GREEN[2]]
     assert assess(contacts)[0] == ["key_player_against"]

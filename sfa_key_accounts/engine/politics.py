@@ -53,6 +53,16 @@ def is_key_player(contact):
     return bool(set(contact.roles) & set(KEY_ROLES)) or contact.influence == "high"
 
 
+def stale_key_players(contacts, stale_after_days=30):
+    """Keys of the key players not contacted for more than ``stale_after_days`` (or never)."""
+    return [
+        c.key
+        for c in contacts
+        if is_key_player(c)
+        and (c.days_since_contact is None or c.days_since_contact > stale_after_days)
+    ]
+
+
 def red_flags(contacts, stale_after_days=30):
     """Flag codes raised by a map, in :data:`FLAGS` order."""
     roles = {role for c in contacts for role in c.roles}
@@ -65,11 +75,7 @@ def red_flags(contacts, stale_after_days=30):
         "hostile_core": any(c.attitude == "hostile" and c.circle == "core" for c in contacts),
         "key_player_not_met": any(c.time_spent == 0 for c in deciders),
         "single_threaded": len(contacts) == 1,
-        "stale_key_player": any(
-            is_key_player(c)
-            and (c.days_since_contact is None or c.days_since_contact > stale_after_days)
-            for c in contacts
-        ),
+        "stale_key_player": bool(stale_key_players(contacts, stale_after_days)),
     }
     return [code for code in FLAGS if raised[code]]
 

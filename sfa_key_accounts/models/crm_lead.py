@@ -83,9 +83,7 @@ class CrmLead(models.Model):
     def _compute_political_map(self):
         """Flags, score and status of every lead of self in a constant number of queries."""
         contacts_by_lead = self._sfa_map_contacts()
-        stale_days = int(
-            self.env["ir.config_parameter"].sudo().get_param(STALE_DAYS_PARAM, "30") or 30
-        )
+        stale_days = self._sfa_stale_days()
         for lead in self:
             contacts = contacts_by_lead.get(lead.id, [])
             if not contacts and not lead.team_id.sfa_use_political_map:
@@ -331,23 +329,25 @@ class CrmLead(models.Model):
         }
 
     def action_sfa_plan_follow_ups(self):
-        """An activity for the owner of each key player not contacted recently."""
-        stale_days = int(
-            self.env["ir.config_parameter"].sudo().get_param(STALE_DAYS_PARAM, "30") or 30
-        )
-        now = fields.Datetime.now()
+        """An activity for the owner of each key player not contacted recently: the same
+        people the ``stale_key_player`` flag counts."""
+        maps = self._sfa_map_contacts()
+        stale_days = self._sfa_stale_days()
+        Stakeholder = self.env["sfa.stakeholder"]
         for lead in self:
-            for contact in lead.deal_contact_ids:
-                stakeholder = contact.stakeholder_id
-                last = stakeholder.last_contact_date
-                key = contact.role_id.code in politics.KEY_ROLES or contact.influence == "high"
-                if key and (not last or (now - last).days > stale_days):
-                    lead.activity_schedule(
-                        "mail.mail_activity_data_meeting",
-                        user_id=(stakeholder.user_id or lead.user_id or self.env.user).id,
-                        summary=self.env._("Meet %s", stakeholder.name),
-                    )
+            for key in politics.stale_key_players(maps.get(lead.id, []), stale_days):
+                stakeholder = Stakeholder.browse(key)
+                lead.activity_schedule(
+                    "mail.mail_activity_data_meeting",
+                    user_id=(stakeholder.user_id or lead.user_id or self.env.user).id,
+                    summary=self.env._("Meet %s", stakeholder.name),
+                )
         return True
+
+    def _sfa_stale_days(self):
+        """Days without contact after which a key player is stale (setting, default 30)."""
+        value = self.env["ir.config_parameter"].sudo().get_param(STALE_DAYS_PARAM, "30")
+        return int(value or 30)
 
     @api.model
     def _cron_refresh_political_maps(self):

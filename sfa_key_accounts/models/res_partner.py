@@ -122,24 +122,23 @@ class ResPartner(models.Model):
                 partner.key_account_tier_id.company_id.currency_id or self.env.company.currency_id
             )
 
-    def _sfa_check_can_manage(self, vals_list):
-        """Only key-account managers set who is a key account. A new partner's empty values
-        (what a form sends for every field) are not a change."""
-        if any(vals.get(f) for vals in vals_list for f in MANAGED_FIELDS) and not (
-            self.env.su or self.env.user.has_group("sfa_key_accounts.group_sfa_manager")
-        ):
+    def _sfa_check_can_manage(self):
+        """Only key-account managers set who is a key account."""
+        if not (self.env.su or self.env.user.has_group("sfa_key_accounts.group_sfa_manager")):
             raise AccessError(
                 self.env._("Only key-account managers can change key-account status and tiers.")
             )
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._sfa_check_can_manage(vals_list)
+        # a new partner's empty values (what a form sends for every field) are no change
+        if any(vals.get(fname) for vals in vals_list for fname in MANAGED_FIELDS):
+            self._sfa_check_can_manage()
         return super().create(vals_list)
 
     def write(self, vals):
         if MANAGED_FIELDS & vals.keys():
-            self._sfa_check_can_manage([dict.fromkeys(MANAGED_FIELDS & vals.keys(), True)])
+            self._sfa_check_can_manage()
         if "key_account_tier_id" not in vals:
             return super().write(vals)
         old_tiers = {partner: partner.key_account_tier_id for partner in self}

@@ -272,12 +272,12 @@ class SfaValueWorksheet(models.Model):
 
     def write(self, vals):
         if set(vals) - {"is_current", "message_main_attachment_id"}:
-            self._check_editable(allow_state=set(vals) <= {"state"})
+            self._check_editable()
         return super().write(vals)
 
-    def _check_editable(self, allow_state=False):
-        """Agreed worksheets and older versions are read-only (the state of an agreed one
-        may still be moved back by hand only through a new version)."""
+    def _check_editable(self):
+        """Agreed worksheets and older versions are read-only, their state included: an
+        agreed case changes only through a new version."""
         for worksheet in self:
             if not worksheet.is_current:
                 raise UserError(
@@ -288,7 +288,7 @@ class SfaValueWorksheet(models.Model):
                         name=worksheet.name,
                     )
                 )
-            if worksheet.state == "agreed" and not allow_state:
+            if worksheet.state == "agreed":
                 raise UserError(
                     self.env._(
                         "%(name)s is agreed with the customer and cannot be changed: make a "

@@ -187,6 +187,8 @@ class TestValueWorksheet(SfaCommon):
             self.env["sfa.value.cost"].create(
                 {"worksheet_id": self.ws.id, "name": "Extra", "amount": 1}
             )
+        with self.assertRaises(UserError):
+            self.ws.write({"state": "draft"})  # no way back but a new version
         self.assertEqual(self.benefit.likely_amount, 6000.0)
         action = self.ws.action_new_version()
         new = self.env["sfa.value.worksheet"].browse(action["res_id"])
