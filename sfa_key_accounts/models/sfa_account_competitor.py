@@ -6,6 +6,7 @@ class SfaAccountCompetitor(models.Model):
 
     _name = "sfa.account.competitor"
     _description = "Competitor at an Account"
+    _inherit = ["sfa.access.mixin"]
     _order = "plan_id, share_pct desc, id"
 
     plan_id = fields.Many2one("sfa.account.plan", required=True, index=True, ondelete="cascade")

@@ -15,6 +15,7 @@ class SfaAccountPlanObjective(models.Model):
 
     _name = "sfa.account.plan.objective"
     _description = "Account Plan Objective"
+    _inherit = ["sfa.access.mixin"]
     _order = "plan_id, sequence, id"
 
     plan_id = fields.Many2one("sfa.account.plan", required=True, index=True, ondelete="cascade")

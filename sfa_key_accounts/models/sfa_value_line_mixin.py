@@ -7,6 +7,7 @@ class SfaValueLineMixin(models.AbstractModel):
 
     _name = "sfa.value.line.mixin"
     _description = "Value Worksheet Line"
+    _inherit = ["sfa.access.mixin"]
 
     worksheet_id = fields.Many2one(
         "sfa.value.worksheet", required=True, index=True, ondelete="cascade"
