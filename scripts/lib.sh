@@ -1,5 +1,9 @@
+# shellcheck shell=bash
 # Shared plumbing of the run and test commands: finding Odoo, the Python environment and the
 # PostgreSQL cluster. Sourced, never executed. Every step says what it does on stderr.
+# run.sh and stop.sh source it under `set -euo pipefail`: a step that may fail must say why
+# (die) rather than end the command silently, and a filter in a pipeline must not fail on
+# empty input (grep does: use sed, or test the input first).
 #
 # Settings (environment variables, all optional):
 #   ODOO_SRC       an Odoo 18.0 source tree (with odoo-bin); else /opt/odoo18, /opt/odoo,
@@ -89,23 +93,33 @@ ensure_venv() {
         say "creating the Python environment $SFA_VENV"
         python3 -m venv "$SFA_VENV" || die "could not create $SFA_VENV (python3 -m venv)"
     fi
-    local stamp="$SFA_VENV/.sfa-installed" sum
-    sum=$(cat "${reqs[@]}" "$SFA_ROOT/scripts/constraints.txt" | sha1sum | cut -d' ' -f1)
+    local stamp="$SFA_VENV/.sfa-installed" sum r
+    for r in "${reqs[@]}"; do
+        [ -f "$r" ] || die "requirements file not found: $r"
+    done
+    sum=$(cat "${reqs[@]}" "$SFA_ROOT/scripts/constraints.txt" | sha1sum | cut -d' ' -f1) ||
+        die "could not read the requirements files: ${reqs[*]}"
     if [ -f "$stamp" ] && grep -qx "$sum" "$stamp"; then
         return 0
     fi
     # psycopg2 and python-ldap build from source against these headers
-    [ "$want" = full ] && ensure_debian_packages libpq-dev:/usr/bin/pg_config \
-        libldap2-dev:/usr/include/ldap.h libsasl2-dev:/usr/include/sasl/sasl.h
-    local args=() r
+    if [ "$want" = full ]; then
+        ensure_debian_packages libpq-dev:/usr/bin/pg_config \
+            libldap2-dev:/usr/include/ldap.h libsasl2-dev:/usr/include/sasl/sasl.h
+    fi
+    local args=() log="$SFA_LOCAL/logs/pip.log" rc=0
     for r in "${reqs[@]}"; do args+=(-r "$r"); done
     say "installing Python requirements: ${reqs[*]}"
+    mkdir -p "$SFA_LOCAL/logs"
     # Odoo's old pinned source packages need setuptools<70 in pip's isolated builds.
-    # (the grep hides this machine's pip notes about missing local index folders)
+    # pip writes to a log first so that its own exit status is the one checked (in a pipeline
+    # the filter's status would count, and grep fails on empty input under `set -e`); the log
+    # is then shown without this machine's notes about missing local index folders.
     PIP_CONSTRAINT="$SFA_ROOT/scripts/constraints.txt" \
-        "$SFA_VENV/bin/python" -m pip install -q "${args[@]}" 2>&1 | grep -v 'is ignored: it is neither' >&2
-    [ "${PIPESTATUS[0]}" = 0 ] ||
-        die "pip install failed (psycopg2 and python-ldap build against libpq-dev, libldap2-dev and libsasl2-dev: install them with apt-get)"
+        "$SFA_VENV/bin/python" -m pip install -q "${args[@]}" >"$log" 2>&1 || rc=$?
+    sed '/is ignored: it is neither/d' "$log" >&2
+    [ "$rc" = 0 ] ||
+        die "pip install failed (exit $rc; output in .local/logs/pip.log). psycopg2 and python-ldap build against libpq-dev, libldap2-dev and libsasl2-dev: install them with apt-get"
     # Keep the stamp for the fullest install done, so `dev` after `full` is a no-op.
     if [ "$want" = full ] || [ ! -f "$stamp" ]; then
         echo "$sum" >"$stamp"
@@ -171,7 +185,8 @@ stop_pg() {
     bindir=$(_pg_bindir) || return 0
     if [ -f "$data/PG_VERSION" ] && _pg_as "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1; then
         say "PostgreSQL: stopping the project's cluster"
-        _pg_as "$bindir/pg_ctl" -D "$data" -m fast -w stop >/dev/null
+        _pg_as "$bindir/pg_ctl" -D "$data" -m fast -w stop >/dev/null ||
+            die "pg_ctl stop failed (see its message above)"
     else
         say "PostgreSQL: the project's cluster is not running"
     fi

@@ -9,6 +9,10 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$SFA_ROOT"
 
+DB=${SFA_DB:-sfa_demo}
+[[ "$DB" =~ ^[A-Za-z0-9][A-Za-z0-9_.-]*$ ]] ||
+    die "SFA_DB='$DB' is not a database name Odoo accepts (letters, digits, _ . -)"
+
 find_odoo
 describe_odoo
 [ "$ODOO_KIND" != none ] || die "$ODOO_WHY"
@@ -16,19 +20,24 @@ ensure_venv full
 ensure_pg
 write_odoo_conf >/dev/null
 mkdir -p "$SFA_LOCAL/logs"
-DB=${SFA_DB:-sfa_demo}
 
-if psql -X -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB'" postgres | grep -q 1; then
+exists=$(psql -X -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB'" postgres) ||
+    die "cannot query PostgreSQL at $PGHOST:$PGPORT as $PGUSER (psql failed, see above)"
+if [ "$exists" = 1 ]; then
     say "updating $SFA_MODULE in database $DB"
-    odoo -d "$DB" -u "$SFA_MODULE" --stop-after-init --no-http --logfile "$SFA_LOCAL/logs/run-update.log" ||
+    log="$SFA_LOCAL/logs/run-update.log"
+    : >"$log"
+    odoo -d "$DB" -u "$SFA_MODULE" --stop-after-init --no-http --logfile "$log" ||
         die "update failed: see .local/logs/run-update.log"
 else
     say "creating database $DB with demo data and installing $SFA_MODULE (a few minutes the first time)"
-    odoo -d "$DB" -i "$SFA_MODULE" --stop-after-init --no-http --logfile "$SFA_LOCAL/logs/run-install.log" ||
+    log="$SFA_LOCAL/logs/run-install.log"
+    : >"$log"
+    odoo -d "$DB" -i "$SFA_MODULE" --stop-after-init --no-http --logfile "$log" ||
         die "install failed: see .local/logs/run-install.log"
 fi
-if grep -E ' (ERROR|CRITICAL) ' "$SFA_LOCAL"/logs/run-*.log 2>/dev/null | grep -q "$DB"; then
-    say "WARNING: the install/update logged errors: see .local/logs/"
+if grep -qE ' (ERROR|CRITICAL) ' "$log"; then
+    say "WARNING: the install/update logged errors: see ${log#"$SFA_ROOT"/}"
 fi
 
 say "Odoo is starting: open http://localhost:$SFA_HTTP_PORT and log in as admin / admin"
