@@ -13,12 +13,17 @@
 #                  use an existing PostgreSQL server instead of the project's own cluster
 #   SFA_PG_PORT    port of the project's own cluster (default 54329)
 #   SFA_HTTP_PORT  port the web client is served on (default 8069)
+#   SFA_HTTP_INTERFACE
+#                  address the web client listens on (default 127.0.0.1, this machine only;
+#                  0.0.0.0 for every address)
 
 SFA_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SFA_LOCAL="$SFA_ROOT/.local"          # ignored by git: cluster, filestore, config, logs
 SFA_VENV=${SFA_VENV:-$SFA_ROOT/.venv}
 SFA_PG_PORT=${SFA_PG_PORT:-54329}
 SFA_HTTP_PORT=${SFA_HTTP_PORT:-8069}
+SFA_HTTP_INTERFACE=${SFA_HTTP_INTERFACE:-127.0.0.1}
+# shellcheck disable=SC2034  # used by the scripts that source this file
 SFA_MODULE=sfa_key_accounts
 
 say() { printf '[sfa] %s\n' "$*" >&2; }
@@ -226,11 +231,38 @@ _pg_as() {
 }
 
 # --- Odoo configuration ------------------------------------------------------------------------
-# Writes .local/odoo.conf for the current PostgreSQL settings and prints its path.
+# The master password of Odoo's database manager (admin_passwd): generated once into $1
+# (default .local/master_password, mode 600), printed when generated, reused afterwards.
+# Sets SFA_MASTER_PASSWORD.
+ensure_master_password() {
+    local file=${1:-$SFA_LOCAL/master_password}
+    if [ ! -s "$file" ]; then
+        mkdir -p "$(dirname "$file")"
+        if ! (umask 077 && python3 -c 'import secrets; print(secrets.token_urlsafe(18))' >"$file.new"); then
+            die "could not write a master password to $file.new"
+        fi
+        mv "$file.new" "$file"
+        say "generated the master password of Odoo's database manager: $(cat "$file")"
+        say "(kept in $file, mode 600; shown only this once)"
+    fi
+    chmod 600 "$file"
+    SFA_MASTER_PASSWORD=$(cat "$file")
+    case "$SFA_MASTER_PASSWORD" in
+        "" | admin | *[[:space:]]*)
+            die "$file must hold one word other than 'admin': delete it to get a new one" ;;
+    esac
+}
+
+# Writes .local/odoo.conf (mode 600: it holds the master password) for the current PostgreSQL
+# settings and prints its path. The database manager is off (list_db = False: the run and test
+# commands name their database with -d) and the web client listens on SFA_HTTP_INTERFACE.
 write_odoo_conf() {
     local conf="$SFA_LOCAL/odoo.conf"
     mkdir -p "$SFA_LOCAL/data"
-    cat >"$conf" <<EOF
+    ensure_master_password "$SFA_LOCAL/master_password"
+    rm -f "$conf.new"
+    (umask 077 && : >"$conf.new") || die "could not write $conf.new"
+    cat >"$conf.new" <<EOF
 [options]
 addons_path = $ODOO_ADDONS,$SFA_ROOT
 data_dir = $SFA_LOCAL/data
@@ -238,11 +270,13 @@ db_host = ${PGHOST}
 db_port = ${PGPORT}
 db_user = ${PGUSER}
 db_password = ${PGPASSWORD:-False}
-admin_passwd = admin
+admin_passwd = $SFA_MASTER_PASSWORD
+http_interface = $SFA_HTTP_INTERFACE
 http_port = $SFA_HTTP_PORT
-list_db = True
+list_db = False
 without_demo = False
 EOF
+    mv "$conf.new" "$conf"
     echo "$conf"
 }
 

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # The run command (README, `make run`): from a fresh clone, set up what is missing (Python
-# environment, the project's own PostgreSQL cluster), create the demo database or update the
-# addon in it, and serve the web client. Ctrl-C stops Odoo; `make stop` stops the cluster.
-#   SFA_DB         database name (default sfa_demo)
-#   SFA_HTTP_PORT  web port (default 8069)
+# environment, the project's own PostgreSQL cluster, the master password), create the demo
+# database or update the addon in it, and serve the web client on 127.0.0.1 only. Ctrl-C
+# stops Odoo; `make stop` stops the cluster. Checked end to end by the `run` tier of
+# `make test` (scripts/test_runner.py).
+#   SFA_DB              database name (default sfa_demo)
+#   SFA_HTTP_PORT       web port (default 8069)
+#   SFA_HTTP_INTERFACE  address to listen on (default 127.0.0.1; 0.0.0.0 for every address)
 set -euo pipefail
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$SFA_ROOT"
 
@@ -40,6 +43,9 @@ if grep -qE ' (ERROR|CRITICAL) ' "$log"; then
     say "WARNING: the install/update logged errors: see ${log#"$SFA_ROOT"/}"
 fi
 
-say "Odoo is starting: open http://localhost:$SFA_HTTP_PORT and log in as admin / admin"
-say "(CRM > Key Accounts). Ctrl-C stops Odoo; 'make stop' stops the database cluster."
+url_host=$SFA_HTTP_INTERFACE
+case "$url_host" in 0.0.0.0 | ::) url_host=localhost ;; *:*) url_host="[$url_host]" ;; esac
+say "Odoo is starting on $SFA_HTTP_INTERFACE: open http://$url_host:$SFA_HTTP_PORT and log in as"
+say "admin / admin (CRM > Key Accounts). The database manager is off; the master password is"
+say "in .local/master_password. Ctrl-C stops Odoo; 'make stop' stops the database cluster."
 odoo -d "$DB" --db-filter "^$DB\$"
