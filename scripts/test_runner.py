@@ -80,7 +80,7 @@ def say(msg):
     print(f"[sfa] {msg}", flush=True)
 
 
-def run(cmd, log_path=None, env=None, timeout=None):
+def run(cmd, log_path=None, env=None, timeout=None, cwd=None):
     """Run a command, stream nothing, keep its output in log_path; return (rc, output)."""
     proc = subprocess.run(
         cmd,
@@ -88,7 +88,7 @@ def run(cmd, log_path=None, env=None, timeout=None):
         stderr=subprocess.STDOUT,
         text=True,
         env=env,
-        cwd=ROOT,
+        cwd=cwd or ROOT,
         timeout=timeout,
         check=False,
     )
@@ -409,32 +409,10 @@ def check_master_password(problems):
 
 
 def load_yaml(path):
-    """docker-compose.yml as data, with the first Python that has PyYAML; None without."""
-    try:
-        import yaml  # noqa: PLC0415
+    """docker-compose.yml as data (PyYAML is in requirements-dev.txt)."""
+    import yaml  # noqa: PLC0415
 
-        return yaml.safe_load(path.read_text())
-    except ImportError:
-        pass
-    for py in ("python3", "/usr/bin/python3"):
-        if not shutil.which(py):
-            continue
-        proc = subprocess.run(
-            [
-                py,
-                "-c",
-                "import json, sys, yaml; json.dump(yaml.safe_load(open(sys.argv[1])), sys.stdout)",
-                str(path),
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if proc.returncode == 0:
-            return json.loads(proc.stdout)
-        if "No module named 'yaml'" not in proc.stderr:
-            raise ValueError(proc.stderr.strip()[-500:])
-    return None
+    return yaml.safe_load(path.read_text())
 
 
 def check_compose(problems):
@@ -442,13 +420,13 @@ def check_compose(problems):
 
     Returns what was not checked, or ''.
     """
+    import yaml  # noqa: PLC0415
+
     try:
         compose = load_yaml(ROOT / "docker-compose.yml")
-    except ValueError as exc:
+    except yaml.YAMLError as exc:
         problems.append(f"docker-compose.yml does not parse: {exc}")
         return ""
-    if compose is None:
-        return "docker-compose.yml not parsed (no PyYAML)"
     odoo = compose.get("services", {}).get("odoo", {})
     for service, spec in compose.get("services", {}).items():
         for port in spec.get("ports", []):
@@ -682,9 +660,9 @@ def check_server(base, port, db, master_password, problems):
     return others
 
 
-def check_local_files(problems):
-    """The master password file and odoo.conf written by `make run`."""
-    pw_file, conf = LOCAL / "master_password", LOCAL / "odoo.conf"
+def check_local_files(problems, local):
+    """The master password file and odoo.conf written by `make run` (in ``local``)."""
+    pw_file, conf = local / "master_password", local / "odoo.conf"
     for path in (pw_file, conf):
         if not path.exists():
             problems.append(f"{path} is missing")
@@ -700,13 +678,13 @@ def check_local_files(problems):
     return password
 
 
-def serve(env, log_path, base):
-    """Start `make run` in its own process group; return (process, problem or None) once
-    /web/login answers 200, `make run` has exited or the time is up."""
+def serve(env, log_path, base, cwd):
+    """Start `make run` in ``cwd`` in its own process group; return (process, problem or
+    None) once /web/login answers 200, `make run` has exited or the time is up."""
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
             ["make", "run"],
-            cwd=ROOT,
+            cwd=cwd,
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=log,
@@ -734,11 +712,29 @@ def log_errors(path):
     ][:20]
 
 
+def fresh_clone(dest):
+    """Copy the checkout as a clone has it (tracked files and new, not ignored ones: no
+    .venv, no .local) to ``dest``, readable by PostgreSQL's system user."""
+    out = subprocess.run(
+        ["git", "-C", str(ROOT), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    for name in filter(None, out.split("\0")):
+        src = ROOT / name
+        if src.is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / name)
+    for path in (dest, *dest.parents[:1]):
+        path.chmod(0o755)
+
+
 def tier_run(tier):
-    """`make run` as the README says, twice: from a clean state (venv stamp removed, no
-    database: install), then again on the database it made (update)."""
+    """The README's commands as a new user runs them, in a fresh copy of the checkout with
+    its own PostgreSQL cluster: `make run` from a clean state (venv stamp removed, no
+    database, no cluster: install), `make run` again (update), then `make stop`."""
     t0 = time.time()
-    db = f"sfa_runcheck_{os.getpid()}"
+    db = "sfa_demo"  # the README's default: nothing is set but the ports
     port = RUN_CHECK_PORT
     if not port_free(port):
         if "SFA_RUN_CHECK_PORT" in os.environ:
@@ -747,22 +743,27 @@ def tier_run(tier):
     base = f"http://127.0.0.1:{port}"
     venv = Path(os.environ.get("SFA_VENV") or VENV_BIN.parent)
     (venv / ".sfa-installed").unlink(missing_ok=True)
-    drop_db(db)
-    env = dict(os.environ, SFA_DB=db, SFA_HTTP_PORT=str(port))
-    env.pop("SFA_HTTP_INTERFACE", None)  # the default (127.0.0.1) is what is checked
+    tmp = Path(tempfile.mkdtemp(prefix="sfa-fresh-clone-"))
+    clone = tmp / "sfa_key_accounts"
+    fresh_clone(clone)
+    env = dict(
+        os.environ, SFA_HTTP_PORT=str(port), SFA_PG_PORT=str(free_port()), SFA_VENV=str(venv)
+    )
+    for name in ("SFA_HTTP_INTERFACE", "SFA_DB", "PGHOST", "PGPORT", "PGUSER", "PGPASSWORD"):
+        env.pop(name, None)  # the defaults are what is checked
     problems, others, log_path = [], [], LOGS / "run.log"
     try:
         for label, log_path, want in (
             ("install", LOGS / "run.log", "installing Python requirements"),
             ("update", LOGS / "run-again.log", f"updating {MODULE} in database {db}"),
         ):
-            say(f"run: make run ({label}: SFA_DB={db} SFA_HTTP_PORT={port}), log {log_path}")
-            proc, problem = serve(env, log_path, base)
+            say(f"run: make run in a fresh copy ({label}: SFA_HTTP_PORT={port}), log {log_path}")
+            proc, problem = serve(env, log_path, base, clone)
             try:
                 if problem:
                     problems.append(f"{label}: {problem}")
                     break
-                password = check_local_files(problems)
+                password = check_local_files(problems, clone / ".local")
                 try:
                     found = check_server(base, port, db, password, problems)
                     others = others or found or []
@@ -771,16 +772,26 @@ def tier_run(tier):
                 output = log_path.read_text()
                 if want not in output:
                     problems.append(f"{label}: '{want}' not in {log_path.name}")
-                if password and password in output:
-                    problems.append(f"{label}: the master password was printed again")
-                problems += log_errors(LOGS / f"run-{label}.log")
+                # a fresh copy has no master password: the first run makes and shows it,
+                # later runs reuse it without printing it again
+                if password and (password in output) != (label == "install"):
+                    problems.append(
+                        f"{label}: the master password was "
+                        + ("not shown when made" if label == "install" else "printed again")
+                    )
+                problems += log_errors(clone / ".local" / "logs" / f"run-{label}.log")
             finally:
                 if not stop_group(proc):
                     problems.append(f"{label}: `make run` still running after SIGKILL")
             if problems:
                 break
     finally:
-        drop_db(db)
+        rc, out = run(["make", "stop"], LOGS / "run-stop.log", env=env, cwd=clone)
+        if rc or "stopping the project's cluster" not in out:
+            problems.append(f"make stop: exit {rc}, did not stop the cluster: {out.strip()[-300:]}")
+        elif pg_listening(clone):
+            problems.append("make stop: the cluster still runs")
+        shutil.rmtree(tmp, ignore_errors=True)
     if problems:
         for p in problems:
             say(f"run: {p}")
@@ -790,9 +801,97 @@ def tier_run(tier):
     where = f"refused on {', '.join(others)}" if others else "no other address to try"
     return tier.done(
         True,
-        f"make run installed, then updated; each time: login, {RUN_CHECK_READ['model']} read,"
-        f" database manager off, {where} ({time.time() - t0:.0f}s)",
-        2,
+        f"fresh copy: make run installed, then updated; each time: login, "
+        f"{RUN_CHECK_READ['model']} read, database manager off, {where}; make stop stopped "
+        f"its cluster ({time.time() - t0:.0f}s)",
+        3,
+        0,
+    )
+
+
+def pg_listening(clone):
+    """Whether the copy's cluster still has its postmaster running."""
+    return any(clone.glob(".local/pg/data/postmaster.pid"))
+
+
+# The last release before data moved: an upgrade from it must carry its demo data over.
+UPGRADE_FROM = ("18.0.1.0.0", "60798e9c7997120d7616866255aabc1c1f8b0909")
+
+UPGRADE_CHECK = """
+Account = env["sfa.key.account"]
+huaxin = Account.search([("partner_id", "=", env.ref("sfa_key_accounts.partner_huaxin_demo").id)])
+assert huaxin.is_key and huaxin.tier_id == env.ref("sfa_key_accounts.tier_main"), huaxin.read()
+assert huaxin.manager_id == env.ref("base.user_admin") and len(huaxin.member_ids) == 1
+assert "Jiading" in (huaxin.logistics_info or ""), huaxin.logistics_info
+assert env.ref("sfa_key_accounts.plan_huaxin_demo").key_account_id == huaxin
+assert "key_account_tier_id" not in env["res.partner"]._fields
+env.cr.execute("SELECT lead_id, stakeholder_id FROM sfa_deal_contact "
+               "GROUP BY 1, 2 HAVING count(*) > 1")
+assert not env.cr.fetchall(), "one row per person and deal"
+print("UPGRADE-CHECK OK", Account.search_count([]), "key accounts")
+"""
+
+
+def tier_upgrade(tier, db):
+    """Install the previous release on a database with demo data, upgrade it to this
+    checkout with the addon's tests, and check that the data came over."""
+    t0 = time.time()
+    version, rev = UPGRADE_FROM
+    old = LOCAL / "upgrade" / version
+    shutil.rmtree(old, ignore_errors=True)
+    old.mkdir(parents=True)
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", rev, MODULE], capture_output=True, check=False
+    )
+    if archive.returncode:
+        return tier.done(False, f"release {version} ({rev}) not in this clone's history", 0, 1)
+    subprocess.run(["tar", "-x", "-C", str(old)], input=archive.stdout, check=True)
+    conf = (LOCAL / "odoo.conf").read_text()
+    old_conf = LOCAL / "upgrade" / "odoo.conf"
+    old_conf.write_text(
+        re.sub(r"(?m)^addons_path = .*$", lambda m: m[0].rsplit(",", 1)[0] + f",{old}", conf)
+    )
+    old_conf.chmod(0o600)
+    cmd = odoo_cmd("-d", db, "-i", MODULE, "--stop-after-init", "--no-http")
+    cmd[cmd.index(str(LOCAL / "odoo.conf"))] = str(old_conf)
+    rc, out = run(cmd, LOGS / "upgrade-install.log")
+    problems = [f"install {version}: odoo exited with {rc}"] if rc else []
+    if not problems:
+        args = [
+            "-d",
+            db,
+            "-u",
+            MODULE,
+            "--test-tags",
+            f"/{MODULE},-{TOUR_TAG}",
+            "--stop-after-init",
+        ]
+        rc, out = run(odoo_cmd(*args, "--http-port", TEST_HTTP_PORT), LOGS / "upgrade.log")
+        tests, failed, errors, found = judge_log(out, label="upgrade")
+        problems += found + ([f"upgrade: odoo exited with {rc}"] if rc else [])
+        problems += [f"upgrade: {failed} failed, {errors} error(s)"] if failed + errors else []
+        proc = subprocess.run(
+            odoo_cmd("-d", db, "--no-http", command="shell"),
+            input=UPGRADE_CHECK,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=False,
+        )
+        (LOGS / "upgrade-check.log").write_text(proc.stdout + proc.stderr)
+        if "UPGRADE-CHECK OK" not in proc.stdout:
+            problems.append(
+                "the data check after the upgrade failed: see .local/logs/upgrade-check.log"
+            )
+    for p in problems[:20]:
+        say(f"upgrade: {p}")
+    if problems:
+        return tier.done(False, f"{len(problems)} problem(s), see .local/logs/upgrade*.log", 0, 1)
+    return tier.done(
+        True,
+        f"{version} with demo data upgraded, data checked, {tests} tests passed on it "
+        f"({time.time() - t0:.0f}s)",
+        tests,
         0,
     )
 
@@ -818,6 +917,7 @@ def main():
         "odoo (demo)",
         "tours",
         "uninstall",
+        "upgrade",
         "run",
     )
     tiers = {n: Tier(n) for n in names}
@@ -850,6 +950,10 @@ def main():
                 tier_uninstall(tiers["uninstall"], dbs[-1])
             else:
                 tiers["uninstall"].done(False, "not run: the demo database did not install cleanly")
+            db = f"sfa_test_upgrade_{os.getpid()}"
+            copy_db(template_for(True), db)
+            dbs.append(db)
+            tier_upgrade(tiers["upgrade"], db)
         except (RuntimeError, subprocess.SubprocessError) as exc:
             say(f"ERROR: {exc}")
             for t in tiers.values():
