@@ -125,12 +125,14 @@ class SfaAccountPlan(models.Model):
     def _compute_health(self):
         for plan in self:
             parts = {kind: [] for kind in health.KINDS}
+            signals = []
             for line in plan.assessment_ids:
                 if line.kind == health.SIGNAL:
-                    parts[line.kind].extend(health.signal_items([(line.weight, line.present)]))
+                    signals.append((line.weight, line.present))
                 else:
                     score = int(line.score) if line.score else None
                     parts[line.kind].append((line.weight, health.score_fraction(score)))
+            parts[health.SIGNAL] = health.signal_items(signals)  # the checklist as a whole
             score, breakdown = health.health_score(parts)
             plan.health_score = score or 0.0
             plan.health_signal = breakdown[health.SIGNAL] or 0.0
