@@ -1,3 +1,4 @@
+from . import sfa_number_mixin
 from . import sfa_key_account_tier
 from . import sfa_key_account_tier_history
 from . import sfa_key_account_member

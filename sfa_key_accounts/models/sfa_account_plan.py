@@ -6,6 +6,7 @@ from odoo.exceptions import UserError, ValidationError
 from ..engine import health
 
 LIVE_STATES = ("active", "review")
+REVIEW_INTERVAL_MONTHS = (1, 60)
 
 
 class SfaAccountPlan(models.Model):
@@ -15,9 +16,10 @@ class SfaAccountPlan(models.Model):
 
     _name = "sfa.account.plan"
     _description = "Account Plan"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "sfa.number.mixin"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
+    _sfa_number_bounds = {"review_interval_months": REVIEW_INTERVAL_MONTHS}
 
     name = fields.Char(required=True, tracking=True)
     partner_id = fields.Many2one(
@@ -150,6 +152,22 @@ class SfaAccountPlan(models.Model):
                         plan=plan.name,
                         end=plan.date_end,
                         start=plan.date_start,
+                    )
+                )
+
+    @api.constrains("partner_id")
+    def _check_partner_is_account(self):
+        """A plan is for an account: a company, or a customer standing alone, never a
+        contact person of a company, whose revenue and deals are the company's."""
+        for plan in self:
+            account = plan.partner_id.commercial_partner_id
+            if plan.partner_id != account:
+                raise ValidationError(
+                    self.env._(
+                        "%(contact)s is a contact person of %(account)s: make the account plan "
+                        "for %(account)s.",
+                        contact=plan.partner_id.name,
+                        account=account.display_name,
                     )
                 )
 

@@ -3,9 +3,10 @@ from odoo import api, fields, models
 
 class SfaValueLineMixin(models.AbstractModel):
     """Lines of a value worksheet: they can only change while their worksheet can (the
-    current version, not yet agreed)."""
+    current version, not yet agreed), and their numbers are checked (sfa.number.mixin)."""
 
     _name = "sfa.value.line.mixin"
+    _inherit = ["sfa.number.mixin"]
     _description = "Value Worksheet Line"
 
     worksheet_id = fields.Many2one(

@@ -17,9 +17,13 @@ class SfaValueWorksheet(models.Model):
 
     _name = "sfa.value.worksheet"
     _description = "Value Worksheet"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "sfa.number.mixin"]
     _order = "lead_id, version desc"
     _check_company_auto = True
+    _sfa_number_bounds = {
+        "horizon_years": (value.HORIZON_MIN, value.HORIZON_MAX),
+        "discount_rate": (0, 100),
+    }
 
     name = fields.Char(required=True, tracking=True)
     lead_id = fields.Many2one(
@@ -113,9 +117,19 @@ class SfaValueWorksheet(models.Model):
     )
     def _compute_figures(self):
         for worksheet in self:
+            if not worksheet._has_valid_parameters():
+                # typed in a form, not saved (saving is refused): compute nothing rather
+                # than a 30,000-year NPV
+                for name in SCENARIOS:
+                    for figure in FIGURES:
+                        worksheet[f"{name}_{figure}"] = 0
+                    worksheet[f"{name}_pays_back"] = False
+                worksheet.has_cost = bool(worksheet.cost_ids)
+                worksheet.cost_of_doing_nothing = 0
+                continue
             rounding = worksheet.currency_id.rounding or 0.01
-            horizon = max(worksheet.horizon_years, 1)
-            rate = min(max(worksheet.discount_rate, 0.0), 100.0)
+            horizon = worksheet.horizon_years
+            rate = worksheet.discount_rate
             tangible = worksheet.benefit_ids.filtered("tangible")
             costs = [value.Flow(c.amount, c.recurrence) for c in worksheet.cost_ids]
             flows = {}
@@ -133,6 +147,14 @@ class SfaValueWorksheet(models.Model):
             worksheet.cost_of_doing_nothing = float(
                 value.cost_of_doing_nothing(flows["likely"], horizon, rounding)
             )
+
+    def _has_valid_parameters(self):
+        """Whether the horizon and rate are within what the engine computes (1-30 years,
+        0-100%); the number check refuses to save anything else."""
+        return (
+            value.HORIZON_MIN <= self.horizon_years <= value.HORIZON_MAX
+            and 0 <= self.discount_rate <= 100
+        )
 
     def _scenario_flows(self):
         """{scenario: [engine Flow]} of the tangible benefits of one worksheet."""
@@ -155,7 +177,9 @@ class SfaValueWorksheet(models.Model):
             worksheet.benefit_by_year_html = worksheet._benefit_by_year_table()
 
     def _benefit_by_year_table(self):
-        horizon = max(self.horizon_years, 1)
+        if not self._has_valid_parameters():
+            return False
+        horizon = self.horizon_years
         rounding = self.currency_id.rounding or 0.01
         flows = self._scenario_flows()
         years = {n: value.yearly_totals(flows[n], horizon, rounding) for n in SCENARIOS}
@@ -233,23 +257,6 @@ class SfaValueWorksheet(models.Model):
                 if items
                 else False
             )
-
-    @api.constrains("horizon_years", "discount_rate")
-    def _check_parameters(self):
-        for worksheet in self:
-            if worksheet.horizon_years < 1:
-                raise ValidationError(
-                    self.env._(
-                        "The horizon of %(name)s must be at least one year.", name=worksheet.name
-                    )
-                )
-            if not 0 <= worksheet.discount_rate <= 100:
-                raise ValidationError(
-                    self.env._(
-                        "The discount rate of %(name)s must be between 0 and 100%%.",
-                        name=worksheet.name,
-                    )
-                )
 
     @api.constrains("lead_id", "is_current")
     def _check_one_current(self):

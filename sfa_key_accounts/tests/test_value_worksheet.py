@@ -71,7 +71,7 @@ class TestValueWorksheet(SfaCommon):
 
     def test_changing_a_benefit_updates_worksheet_and_deal_at_once(self):
         self.assertEqual(self.lead.likely_net_value, 6000.0)
-        self.benefit.likely_amount = 3000  # 9,000 - 12,000
+        self.benefit.write({"conservative_amount": 2000, "likely_amount": 3000})  # 9,000 - 12,000
         self.assertEqual(self.ws.likely_net_value, -3000.0)
         self.assertEqual(self.lead.likely_net_value, -3000.0)
         self.assertEqual(self.lead.likely_roi, -25.0)
