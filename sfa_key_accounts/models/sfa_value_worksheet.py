@@ -7,6 +7,11 @@ from ..engine import value
 
 SCENARIOS = ("conservative", "likely")
 FIGURES = ("total_benefit", "total_cost", "net_value", "roi", "payback_months", "npv")
+# Which version is current (and its number) changes only through action_new_version, which
+# puts this object in the context: RPC (XML or JSON) can send a context key, never this very
+# object, so the check below (``is``) cannot be forged.
+_VERSIONING = object()
+VERSION_FIELDS = ("is_current", "version")
 
 
 class SfaValueWorksheet(models.Model):
@@ -277,10 +282,97 @@ class SfaValueWorksheet(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        forged = any(field in vals for vals in vals_list for field in VERSION_FIELDS) or any(
+            f"default_{field}" in self.env.context for field in VERSION_FIELDS
+        )
+        if forged:
+            self._check_versioning()
+        return super().create(vals_list)
+
     def write(self, vals):
+        if set(VERSION_FIELDS) & vals.keys():
+            self._check_versioning()
         if set(vals) - {"is_current", "message_main_attachment_id"}:
             self._check_editable()
         return super().write(vals)
+
+    def copy(self, default=None):
+        """Copy the lines too, the benefits pointing at the copy's own benchmarks and needs
+        (a plain copy would keep the original's)."""
+        default = dict(default or {})
+        remap = "benefit_ids" not in default
+        default.setdefault("benefit_ids", [])
+        copies = super().copy(default)
+        if remap:
+            vals_list = []
+            for old, new in zip(self, copies, strict=True):
+                kpis = self._copied_lines(old, new, "kpi_ids", default)
+                needs = self._copied_lines(old, new, "need_ids", default)
+                benefits = old.benefit_ids.sorted("id")
+                for benefit, vals in zip(
+                    benefits, benefits.copy_data({"worksheet_id": new.id}), strict=True
+                ):
+                    vals["kpi_id"] = kpis.get(benefit.kpi_id, benefit.kpi_id.browse()).id
+                    vals["need_id"] = needs.get(benefit.need_id, benefit.need_id.browse()).id
+                    vals_list.append(vals)
+            self.env["sfa.value.benefit"].create(vals_list)
+        return copies
+
+    @staticmethod
+    def _copied_lines(old, new, fname, default):
+        """{line of ``old``: its copy in ``new``} for the one2many ``fname`` (copy_data
+        duplicates lines in the order of their ids)."""
+        if fname in default:
+            return {}
+        return dict(zip(old[fname].sorted("id"), new[fname].sorted("id"), strict=True))
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_history(self):
+        """Agreed worksheets and older versions are the history of the deal, and a current
+        version with older ones is what the deal shows: only a first version not agreed yet
+        can be deleted."""
+        with_history = {
+            lead
+            for [lead] in self._read_group(
+                [("lead_id", "in", self.lead_id.ids), ("is_current", "=", False)], ["lead_id"]
+            )
+        }
+        for worksheet in self:
+            if worksheet.state == "agreed":
+                raise UserError(
+                    self.env._(
+                        "%(name)s is agreed with the customer and cannot be deleted.",
+                        name=worksheet.name,
+                    )
+                )
+            if not worksheet.is_current:
+                raise UserError(
+                    self.env._(
+                        "Version %(version)s of %(name)s is an older version: it is kept as "
+                        "the history of the deal and cannot be deleted.",
+                        version=worksheet.version,
+                        name=worksheet.name,
+                    )
+                )
+            if worksheet.lead_id in with_history:
+                raise UserError(
+                    self.env._(
+                        "%(name)s has older versions: it is the deal's current case and "
+                        "cannot be deleted; change it or make a new version.",
+                        name=worksheet.name,
+                    )
+                )
+
+    def _check_versioning(self):
+        if self.env.context.get("sfa_value_versioning") is not _VERSIONING:
+            raise UserError(
+                self.env._(
+                    "The current version and the version number of a value worksheet change "
+                    "only through New Version."
+                )
+            )
 
     def _check_editable(self):
         """Agreed worksheets and older versions are read-only, their state included: an
@@ -318,8 +410,10 @@ class SfaValueWorksheet(models.Model):
         self.ensure_one()
         if not self.is_current:
             raise UserError(self.env._("Make the new version from the current one."))
-        self.write({"is_current": False})
-        new = self.copy({"version": self.version + 1, "is_current": True, "name": self.name})
+        versioning = self.with_context(sfa_value_versioning=_VERSIONING)
+        versioning.write({"is_current": False})
+        new = versioning.copy({"version": self.version + 1, "name": self.name})
+        new = new.with_env(self.env)
         new.message_post(
             body=self.env._(
                 "Version %(version)s, made from version %(old)s.",
