@@ -227,7 +227,7 @@ class SfaAccountPlan(models.Model):
             vals.setdefault("name", self.env._("%s (copy)", plan.name))
         return vals_list
 
-    # --- actions ---------------------------------------------------------------------------
+    # --- actions (they return True or an action: XML-RPC cannot marshal None) ---------------
     def action_activate(self):
         self._check_criteria_weights()
         self.filtered(lambda p: p.state == "draft").write({"state": "active"})
@@ -235,9 +235,11 @@ class SfaAccountPlan(models.Model):
             plan.next_review_date = fields.Date.context_today(plan) + relativedelta(
                 months=plan.review_interval_months
             )
+        return True
 
     def action_start_review(self):
         self.filtered(lambda p: p.state == "active").write({"state": "review"})
+        return True
 
     def action_review_done(self):
         for plan in self.filtered(lambda p: p.state == "review"):
@@ -252,19 +254,24 @@ class SfaAccountPlan(models.Model):
                     + relativedelta(months=plan.review_interval_months),
                 }
             )
+        return True
 
     def action_close(self):
         self.write({"state": "closed"})
         self.activity_unlink(["sfa_key_accounts.mail_activity_type_account_review"])
+        return True
 
     def action_reset_draft(self):
         self.filtered(lambda p: p.state == "closed").write({"state": "draft"})
+        return True
 
     def action_sync_assessments(self):
         self._sync_assessments()
+        return True
 
     def action_print(self):
-        return self.env.ref("sfa_key_accounts.sfa_account_plan_report").report_action(self)
+        # data={}: report_action's default data=None cannot be marshalled by XML-RPC
+        return self.env.ref("sfa_key_accounts.sfa_account_plan_report").report_action(self, data={})
 
     # --- business methods -------------------------------------------------------------------
     def _sync_assessments(self):

@@ -396,14 +396,18 @@ class SfaValueWorksheet(models.Model):
                     )
                 )
 
+    # Buttons return True or an action: XML-RPC cannot marshal None.
     def action_share(self):
         self.filtered(lambda w: w.state == "draft").write({"state": "shared"})
+        return True
 
     def action_agree(self):
         self.filtered(lambda w: w.state in ("draft", "shared")).write({"state": "agreed"})
+        return True
 
     def action_reset_draft(self):
         self.filtered(lambda w: w.state == "shared").write({"state": "draft"})
+        return True
 
     def action_new_version(self):
         """Copy this worksheet into a new current version; this one stays as it is."""
@@ -439,4 +443,7 @@ class SfaValueWorksheet(models.Model):
         return action
 
     def action_print(self):
-        return self.env.ref("sfa_key_accounts.sfa_value_worksheet_report").report_action(self)
+        # data={}: report_action's default data=None cannot be marshalled by XML-RPC
+        return self.env.ref("sfa_key_accounts.sfa_value_worksheet_report").report_action(
+            self, data={}
+        )

@@ -1,13 +1,35 @@
+import inspect
 from datetime import date
 
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
+
+from odoo.addons.base.controllers.rpc import dumps
 
 from .common import SfaCommon
 
 # What an XML-RPC or JSON-RPC caller can send for a number and Odoo used to turn into a
 # server error (OverflowError, ValueError, "integer out of range") or store as is.
 NOT_FINITE = (float("inf"), float("-inf"), float("nan"), 1e308)
+
+# The models of value worksheets and account plans, whose every public action_* must
+# return something XML-RPC can marshal (None cannot be).
+MODELS = (
+    "sfa.value.worksheet",
+    "sfa.value.benefit",
+    "sfa.value.cost",
+    "sfa.value.kpi",
+    "sfa.value.need",
+    "sfa.value.differentiator",
+    "sfa.account.plan",
+    "sfa.account.plan.objective",
+    "sfa.account.plan.lever",
+    "sfa.account.plan.assessment",
+    "sfa.account.swot",
+    "sfa.account.need",
+    "sfa.account.competitor",
+    "sfa.health.criterion",
+)
 
 
 @tagged("post_install", "-at_install")
@@ -212,3 +234,92 @@ class TestBadInput(SfaCommon):
             self.assertEqual(param.get_param("sfa_key_accounts.stale_days"), "30")
         self.env["res.config.settings"].create({"sfa_stale_days": 1}).execute()
         self.assertEqual(param.get_param("sfa_key_accounts.stale_days"), "1")
+
+    def test_every_action_returns_a_value_that_marshals(self):
+        """XML-RPC cannot marshal None: every public action_* of these models returns True
+        or an action. Walking dir() catches actions added later."""
+        prepare = {
+            ("sfa.value.worksheet", "action_agree"): ["action_share"],
+            ("sfa.value.worksheet", "action_reset_draft"): ["action_share"],
+            ("sfa.account.plan", "action_start_review"): ["action_activate"],
+            ("sfa.account.plan", "action_review_done"): ["action_activate", "action_start_review"],
+            ("sfa.account.plan", "action_close"): ["action_activate"],
+            ("sfa.account.plan", "action_reset_draft"): ["action_activate", "action_close"],
+        }
+        years = iter(range(2031, 2100))  # one period per plan: each may be activated
+
+        def fresh_plan():
+            year = next(years)
+            return self._plan(
+                f"Plan {year}", date_start=date(year, 1, 1), date_end=date(year, 12, 31)
+            )
+
+        fresh = {
+            "sfa.value.worksheet": lambda: self._worksheet("Fresh deal"),
+            "sfa.account.plan": fresh_plan,
+        }
+        called = set()
+        for model in MODELS:
+            cls = type(self.env[model])
+            for name in sorted(dir(cls)):
+                method = getattr(cls, name)
+                if not (
+                    name.startswith("action_")
+                    and callable(method)
+                    and method.__module__.startswith("odoo.addons.sfa_key_accounts.")
+                ):
+                    continue
+                required = [
+                    p
+                    for p in list(inspect.signature(method).parameters.values())[1:]
+                    if p.default is p.empty and p.kind is p.POSITIONAL_OR_KEYWORD
+                ]
+                self.assertFalse(required, f"{model}.{name} is a button: no arguments")
+                self.assertIn(model, fresh, f"{model}.{name}: add a fresh record to this test")
+                record = fresh[model]()
+                for step in prepare.get((model, name), []):
+                    getattr(record, step)()
+                result = getattr(record.with_context(discard_logo_check=True), name)()
+                self.assertIsNotNone(result, f"{model}.{name} returns None")
+                dumps((result,))  # what the XML-RPC endpoint does with it
+                called.add(f"{model}.{name}")
+        self.assertGreaterEqual(
+            called,
+            {
+                "sfa.value.worksheet.action_share",
+                "sfa.value.worksheet.action_agree",
+                "sfa.value.worksheet.action_reset_draft",
+                "sfa.value.worksheet.action_new_version",
+                "sfa.value.worksheet.action_print",
+                "sfa.value.worksheet.action_view_benefits_by_phase",
+                "sfa.account.plan.action_activate",
+                "sfa.account.plan.action_start_review",
+                "sfa.account.plan.action_review_done",
+                "sfa.account.plan.action_close",
+                "sfa.account.plan.action_reset_draft",
+                "sfa.account.plan.action_sync_assessments",
+                "sfa.account.plan.action_print",
+            },
+        )
+        # and the report's layout configurator (admins without a layout) marshals too
+        plan = fresh["sfa.account.plan"]()
+        self.env.company.external_report_layout_id = False
+        dumps((plan.action_print(),))
+
+    def test_buttons_still_do_their_work(self):
+        """Returning True did not change what the buttons do."""
+        ws = self._worksheet("Button deal")
+        self.assertIs(ws.action_share(), True)
+        self.assertIs(ws.action_reset_draft(), True)
+        self.assertEqual(ws.state, "draft")
+        ws.action_share()
+        self.assertIs(ws.action_agree(), True)
+        self.assertEqual(ws.state, "agreed")
+        plan = self._plan("Button plan", date_start=date(2030, 1, 1), date_end=date(2030, 12, 31))
+        self.assertIs(plan.action_activate(), True)
+        self.assertIs(plan.action_start_review(), True)
+        self.assertIs(plan.action_review_done(), True)
+        self.assertIs(plan.action_sync_assessments(), True)
+        self.assertIs(plan.action_close(), True)
+        self.assertIs(plan.action_reset_draft(), True)
+        self.assertEqual(plan.state, "draft")
