@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..engine import health
+from .nullable_float import NullableFloat
 
 LIVE_STATES = ("active", "review")
 REVIEW_INTERVAL_MONTHS = (1, 60)
@@ -92,11 +93,29 @@ class SfaAccountPlan(models.Model):
         "Evaluation Indicators",
         domain=[("kind", "=", health.INDICATOR)],
     )
-    health_score = fields.Float("Health", compute="_compute_health", store=True, aggregator="avg")
-    health_signal = fields.Float("Strength Signals Score", compute="_compute_health", store=True)
-    health_willingness = fields.Float("Willingness Score", compute="_compute_health", store=True)
-    health_quality = fields.Float("Quality Score", compute="_compute_health", store=True)
-    health_indicator = fields.Float("Evaluation Score", compute="_compute_health", store=True)
+    # 0-100, or empty when not assessed (no answer in that part): NULL in the column, None in
+    # Python, False over RPC, left out of averages; *_assessed says which, for views/filters.
+    health_score = NullableFloat("Health", compute="_compute_health", store=True, aggregator="avg")
+    health_signal = NullableFloat(
+        "Strength Signals Score", compute="_compute_health", store=True, aggregator="avg"
+    )
+    health_willingness = NullableFloat(
+        "Willingness Score", compute="_compute_health", store=True, aggregator="avg"
+    )
+    health_quality = NullableFloat(
+        "Quality Score", compute="_compute_health", store=True, aggregator="avg"
+    )
+    health_indicator = NullableFloat(
+        "Evaluation Score", compute="_compute_health", store=True, aggregator="avg"
+    )
+    health_assessed = fields.Boolean(compute="_compute_health", store=True, index=True)
+    health_signal_assessed = fields.Boolean(compute="_compute_health", store=True)
+    health_willingness_assessed = fields.Boolean(compute="_compute_health", store=True)
+    health_quality_assessed = fields.Boolean(compute="_compute_health", store=True)
+    health_indicator_assessed = fields.Boolean(compute="_compute_health", store=True)
+    health_label = fields.Char(
+        compute="_compute_health_label", help="Says 'Not assessed' where the health is empty."
+    )
     review_interval_months = fields.Integer("Review Every (months)", default=3)
     next_review_date = fields.Date(tracking=True, copy=False)
     # The customer record's five parts, edited on the customer and reachable from the plan.
@@ -136,11 +155,17 @@ class SfaAccountPlan(models.Model):
                     parts[line.kind].append((line.weight, health.score_fraction(score)))
             parts[health.SIGNAL] = health.signal_items(signals)  # the checklist as a whole
             score, breakdown = health.health_score(parts)
-            plan.health_score = score or 0.0
-            plan.health_signal = breakdown[health.SIGNAL] or 0.0
-            plan.health_willingness = breakdown[health.WILLINGNESS] or 0.0
-            plan.health_quality = breakdown[health.QUALITY] or 0.0
-            plan.health_indicator = breakdown[health.INDICATOR] or 0.0
+            plan.health_score = score
+            plan.health_assessed = score is not None
+            for kind in health.KINDS:
+                plan[f"health_{kind}"] = breakdown[kind]
+                plan[f"health_{kind}_assessed"] = breakdown[kind] is not None
+
+    @api.depends("health_assessed")
+    @api.depends_context("lang")
+    def _compute_health_label(self):
+        for plan in self:
+            plan.health_label = False if plan.health_assessed else self.env._("Not assessed")
 
     @api.constrains("date_start", "date_end")
     def _check_dates(self):
