@@ -12,7 +12,8 @@ VALUE_REPORT = "sfa_key_accounts.sfa_value_worksheet_report"
 
 @tagged("post_install", "-at_install")
 class TestReports(SfaCommon):
-    """The PDFs."""
+    """The PDFs: the document's own company, the customer's language, tables that stay
+    aligned, and only the differentiators where we are ahead."""
 
     @classmethod
     def setUpClass(cls):
@@ -76,6 +77,80 @@ class TestReports(SfaCommon):
     def _html(self, report, records):
         html, _type = self.env["ir.actions.report"]._render_qweb_html(report, records.ids)
         return html.decode()
+
+    def test_documents_print_with_their_own_company(self):
+        self.assertEqual(self.env.company, self.company)
+        for report, record in (
+            (PLAN_REPORT, self._plan(company=self.second)),
+            (VALUE_REPORT, self._worksheet(company=self.second)),
+        ):
+            html = self._html(report, record)
+            self.assertIn(f"o_company_{self.second.id}_layout", html, report)
+            self.assertIn("Second Sales Ltd", html, report)
+            self.assertNotIn("SFA Test Company", html, report)
+
+    def test_value_proposition_speaks_the_customers_language(self):
+        ws = self._worksheet()
+        self.assertIn("2,921.11", self._html(VALUE_REPORT, ws))  # the customer has no language
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.customer.lang = "fr_FR"
+        html = self._html(VALUE_REPORT, ws)
+        self.assertIn("2\N{NO-BREAK SPACE}921,11", html)  # French grouping and decimal comma
+        self.assertNotIn("2,921.11", html)
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["sfa_key_accounts"], ["zh_CN"])
+        self.customer.lang = "zh_CN"
+        html = self._html(VALUE_REPORT, ws)
+        self.assertIn("<h4>效益</h4>", html)  # "Benefits"
+        self.assertIn("2,921.11", html)
+
+    def test_value_proposition_tables_stay_aligned(self):
+        ws = self._worksheet()
+        # empty cells everywhere: no area, phase, owner, answer, unit or category
+        ws.benefit_ids.write({"business_area": False, "phase": False, "rationale": False})
+        ws.write(
+            {
+                "need_ids": [(0, 0, {"name": "Faster close"})],
+                "kpi_ids": [(0, 0, {"name": "Days", "direction": "lower", "worst_quartile": 0})],
+                "differentiator_ids": [
+                    (0, 0, {"name": "Local team", "our_rating": 5, "competitor_rating": 2})
+                ],
+            }
+        )
+        page = lxml_html.fromstring(self._html(VALUE_REPORT, ws))
+        tables = page.xpath("//div[contains(@class, 'o_sfa_value_proposition_report')]//table")
+        checked = 0
+        for table in tables:
+            header = table.xpath("./thead/tr/th")
+            if not header:
+                continue
+            for row in table.xpath("./tbody/tr"):
+                width = sum(int(cell.get("colspan", 1)) for cell in row.xpath("./td|./th"))
+                self.assertEqual(width, len(header), lxml_html.tostring(row))
+                checked += 1
+        self.assertGreaterEqual(checked, 5)  # needs, benefit, benchmark, why us, financials
+
+    def test_why_us_lists_only_where_we_are_ahead(self):
+        ws = self._worksheet()
+        ws.write(
+            {
+                "differentiator_ids": [
+                    (0, 0, {"name": name, "our_rating": ours, "competitor_rating": theirs})
+                    for name, ours, theirs in (
+                        ("Engineers within 4 hours", 5, 2),
+                        ("Purchase price", 2, 4),
+                        ("Delivery time", 3, 3),
+                    )
+                ]
+            }
+        )
+        html = self._html(VALUE_REPORT, ws)
+        self.assertIn("Engineers within 4 hours", html)
+        self.assertNotIn("Purchase price", html)
+        self.assertNotIn("Delivery time", html)
+        # nothing ahead: no "Why us" at all
+        ws.differentiator_ids.filtered(lambda d: d.our_rating == 5).our_rating = 1
+        self.assertNotIn("Why us", self._html(VALUE_REPORT, ws))
 
     def test_plan_report_says_not_assessed(self):
         plan = self._plan()
