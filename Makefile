@@ -1,6 +1,6 @@
 # The developer loop. Each target is a script in scripts/ that says what it does.
 .PHONY: run test stop lint engine
-run:   ## set up what is missing, create/update the demo database, serve http://localhost:8069
+run:   ## set up what is missing, create/update the demo database, serve http://127.0.0.1:8069
 	bash scripts/run.sh
 test:  ## every test tier, with a summary line per tier; non-zero exit on any failure
 	bash scripts/test.sh

@@ -1,5 +1,9 @@
+# shellcheck shell=bash
 # Shared plumbing of the run and test commands: finding Odoo, the Python environment and the
 # PostgreSQL cluster. Sourced, never executed. Every step says what it does on stderr.
+# run.sh and stop.sh source it under `set -euo pipefail`: a step that may fail must say why
+# (die) rather than end the command silently, and a filter in a pipeline must not fail on
+# empty input (grep does: use sed, or test the input first).
 #
 # Settings (environment variables, all optional):
 #   ODOO_SRC       an Odoo 18.0 source tree (with odoo-bin); else /opt/odoo18, /opt/odoo,
@@ -9,12 +13,17 @@
 #                  use an existing PostgreSQL server instead of the project's own cluster
 #   SFA_PG_PORT    port of the project's own cluster (default 54329)
 #   SFA_HTTP_PORT  port the web client is served on (default 8069)
+#   SFA_HTTP_INTERFACE
+#                  address the web client listens on (default 127.0.0.1, this machine only;
+#                  0.0.0.0 for every address)
 
 SFA_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SFA_LOCAL="$SFA_ROOT/.local"          # ignored by git: cluster, filestore, config, logs
 SFA_VENV=${SFA_VENV:-$SFA_ROOT/.venv}
 SFA_PG_PORT=${SFA_PG_PORT:-54329}
 SFA_HTTP_PORT=${SFA_HTTP_PORT:-8069}
+SFA_HTTP_INTERFACE=${SFA_HTTP_INTERFACE:-127.0.0.1}
+# shellcheck disable=SC2034  # used by the scripts that source this file
 SFA_MODULE=sfa_key_accounts
 
 say() { printf '[sfa] %s\n' "$*" >&2; }
@@ -89,23 +98,33 @@ ensure_venv() {
         say "creating the Python environment $SFA_VENV"
         python3 -m venv "$SFA_VENV" || die "could not create $SFA_VENV (python3 -m venv)"
     fi
-    local stamp="$SFA_VENV/.sfa-installed" sum
-    sum=$(cat "${reqs[@]}" "$SFA_ROOT/scripts/constraints.txt" | sha1sum | cut -d' ' -f1)
+    local stamp="$SFA_VENV/.sfa-installed" sum r
+    for r in "${reqs[@]}"; do
+        [ -f "$r" ] || die "requirements file not found: $r"
+    done
+    sum=$(cat "${reqs[@]}" "$SFA_ROOT/scripts/constraints.txt" | sha1sum | cut -d' ' -f1) ||
+        die "could not read the requirements files: ${reqs[*]}"
     if [ -f "$stamp" ] && grep -qx "$sum" "$stamp"; then
         return 0
     fi
     # psycopg2 and python-ldap build from source against these headers
-    [ "$want" = full ] && ensure_debian_packages libpq-dev:/usr/bin/pg_config \
-        libldap2-dev:/usr/include/ldap.h libsasl2-dev:/usr/include/sasl/sasl.h
-    local args=() r
+    if [ "$want" = full ]; then
+        ensure_debian_packages libpq-dev:/usr/bin/pg_config \
+            libldap2-dev:/usr/include/ldap.h libsasl2-dev:/usr/include/sasl/sasl.h
+    fi
+    local args=() log="$SFA_LOCAL/logs/pip.log" rc=0
     for r in "${reqs[@]}"; do args+=(-r "$r"); done
     say "installing Python requirements: ${reqs[*]}"
+    mkdir -p "$SFA_LOCAL/logs"
     # Odoo's old pinned source packages need setuptools<70 in pip's isolated builds.
-    # (the grep hides this machine's pip notes about missing local index folders)
+    # pip writes to a log first so that its own exit status is the one checked (in a pipeline
+    # the filter's status would count, and grep fails on empty input under `set -e`); the log
+    # is then shown without this machine's notes about missing local index folders.
     PIP_CONSTRAINT="$SFA_ROOT/scripts/constraints.txt" \
-        "$SFA_VENV/bin/python" -m pip install -q "${args[@]}" 2>&1 | grep -v 'is ignored: it is neither' >&2
-    [ "${PIPESTATUS[0]}" = 0 ] ||
-        die "pip install failed (psycopg2 and python-ldap build against libpq-dev, libldap2-dev and libsasl2-dev: install them with apt-get)"
+        "$SFA_VENV/bin/python" -m pip install -q "${args[@]}" >"$log" 2>&1 || rc=$?
+    sed '/is ignored: it is neither/d' "$log" >&2
+    [ "$rc" = 0 ] ||
+        die "pip install failed (exit $rc; output in .local/logs/pip.log). psycopg2 and python-ldap build against libpq-dev, libldap2-dev and libsasl2-dev: install them with apt-get"
     # Keep the stamp for the fullest install done, so `dev` after `full` is a no-op.
     if [ "$want" = full ] || [ ! -f "$stamp" ]; then
         echo "$sum" >"$stamp"
@@ -171,7 +190,8 @@ stop_pg() {
     bindir=$(_pg_bindir) || return 0
     if [ -f "$data/PG_VERSION" ] && _pg_as "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1; then
         say "PostgreSQL: stopping the project's cluster"
-        _pg_as "$bindir/pg_ctl" -D "$data" -m fast -w stop >/dev/null
+        _pg_as "$bindir/pg_ctl" -D "$data" -m fast -w stop >/dev/null ||
+            die "pg_ctl stop failed (see its message above)"
     else
         say "PostgreSQL: the project's cluster is not running"
     fi
@@ -211,11 +231,38 @@ _pg_as() {
 }
 
 # --- Odoo configuration ------------------------------------------------------------------------
-# Writes .local/odoo.conf for the current PostgreSQL settings and prints its path.
+# The master password of Odoo's database manager (admin_passwd): generated once into $1
+# (default .local/master_password, mode 600), printed when generated, reused afterwards.
+# Sets SFA_MASTER_PASSWORD.
+ensure_master_password() {
+    local file=${1:-$SFA_LOCAL/master_password}
+    if [ ! -s "$file" ]; then
+        mkdir -p "$(dirname "$file")"
+        if ! (umask 077 && python3 -c 'import secrets; print(secrets.token_urlsafe(18))' >"$file.new"); then
+            die "could not write a master password to $file.new"
+        fi
+        mv "$file.new" "$file"
+        say "generated the master password of Odoo's database manager: $(cat "$file")"
+        say "(kept in $file, mode 600; shown only this once)"
+    fi
+    chmod 600 "$file"
+    SFA_MASTER_PASSWORD=$(cat "$file")
+    case "$SFA_MASTER_PASSWORD" in
+        "" | admin | *[[:space:]]*)
+            die "$file must hold one word other than 'admin': delete it to get a new one" ;;
+    esac
+}
+
+# Writes .local/odoo.conf (mode 600: it holds the master password) for the current PostgreSQL
+# settings and prints its path. The database manager is off (list_db = False: the run and test
+# commands name their database with -d) and the web client listens on SFA_HTTP_INTERFACE.
 write_odoo_conf() {
     local conf="$SFA_LOCAL/odoo.conf"
     mkdir -p "$SFA_LOCAL/data"
-    cat >"$conf" <<EOF
+    ensure_master_password "$SFA_LOCAL/master_password"
+    rm -f "$conf.new"
+    (umask 077 && : >"$conf.new") || die "could not write $conf.new"
+    cat >"$conf.new" <<EOF
 [options]
 addons_path = $ODOO_ADDONS,$SFA_ROOT
 data_dir = $SFA_LOCAL/data
@@ -223,11 +270,13 @@ db_host = ${PGHOST}
 db_port = ${PGPORT}
 db_user = ${PGUSER}
 db_password = ${PGPASSWORD:-False}
-admin_passwd = admin
+admin_passwd = $SFA_MASTER_PASSWORD
+http_interface = $SFA_HTTP_INTERFACE
 http_port = $SFA_HTTP_PORT
-list_db = True
+list_db = False
 without_demo = False
 EOF
+    mv "$conf.new" "$conf"
     echo "$conf"
 }
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The test command (README, `make test`, `.ci/run`): lint, engine tests, install + Odoo tests on
-# a database without and with demo data, browser tours in headless Chromium; a summary line per
+# The test command (README, `make test`, `.ci/run`): lint, checks of the scripts, engine tests,
+# install + Odoo tests on a database without and with demo data, browser tours in headless
+# Chromium, uninstall, and the README's run command (`make run`) end to end; a summary line per
 # tier and a non-zero exit on any failure. See scripts/test_runner.py for what fails a tier.
 set -uo pipefail
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$SFA_ROOT" || exit 1
 
@@ -18,6 +19,8 @@ else
     ensure_pg
     write_odoo_conf >/dev/null
 fi
+# The scripts tier runs shellcheck on scripts/*.sh.
+ensure_debian_packages shellcheck:/usr/bin/shellcheck
 mkdir -p "$SFA_LOCAL/logs"
-export ODOO_KIND ODOO_WHY ODOO_BIN ODOO_PY ODOO_SRC SFA_LOCAL SFA_ROOT SFA_MODULE
+export ODOO_KIND ODOO_WHY ODOO_BIN ODOO_PY ODOO_SRC SFA_LOCAL SFA_ROOT SFA_MODULE SFA_VENV
 exec "$SFA_VENV/bin/python" "$SFA_ROOT/scripts/test_runner.py" "$@"

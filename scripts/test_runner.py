@@ -6,16 +6,30 @@ websocket-client. So each Odoo run's log is read: the ``odoo.tests.result`` line
 report at least one test and no failure or error; no ERROR/CRITICAL line, no traceback, no
 skipped test of this addon and no WARNING about this addon may appear.
 
+The ``run`` tier runs the README's run command (``make run``) as a user would and talks to the
+server it starts over HTTP; the ``scripts`` tier checks the shell scripts and the container
+setup, which no other tier runs.
+
 Started by scripts/test.sh, which prepares the environment (venv, PostgreSQL, odoo.conf).
+Standard library only.
 """
 
 import hashlib
+import http.cookiejar
+import json
 import os
 import re
 import shutil
+import signal
+import socket
+import stat
 import subprocess
 import sys
+import tempfile
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -26,6 +40,19 @@ MODULE = os.environ.get("SFA_MODULE", "sfa_key_accounts")
 VENV_BIN = Path(sys.executable).parent
 TEST_HTTP_PORT = os.environ.get("SFA_TEST_HTTP_PORT", "8169")
 TOUR_TAG = "sfa_tour"
+
+# The run tier: what it reads from the server once logged in (something stable that any
+# database with demo data has; change it here if the addon's fields move), its HTTP port
+# (SFA_RUN_CHECK_PORT, else 8369 or a free one) and how long the first install may take.
+RUN_CHECK_READ = {
+    "model": "res.partner",
+    "method": "search_read",
+    "args": [[["is_company", "=", True]]],
+    "kwargs": {"fields": ["name"], "limit": 5},
+}
+RUN_CHECK_PORT = int(os.environ.get("SFA_RUN_CHECK_PORT", "8369"))
+RUN_CHECK_TIMEOUT = int(os.environ.get("SFA_RUN_CHECK_TIMEOUT", "900"))
+LIST_DB_OFF = "The database manager has been disabled by the administrator"
 
 LOG_LINE = re.compile(
     r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) (?P<db>\S+) "
@@ -304,6 +331,472 @@ def tier_uninstall(tier, db):
     )
 
 
+# --- scripts ---------------------------------------------------------------------------------
+# A pipeline ending in `grep -v` fails when nothing is left to print, which under `set -e`
+# ends the script without a word (the bug that broke `make run` after creating the venv).
+UNGUARDED_GREP_V = re.compile(r"\|\s*grep\s+(-\w*v\w*|--invert-match)\b")
+
+
+def shell_scripts():
+    return [
+        *sorted((ROOT / "scripts").glob("*.sh")),
+        ROOT / "docker" / "entrypoint.sh",
+        ROOT / ".ci" / "run",
+    ]
+
+
+def unguarded_greps(path):
+    """Lines of ``path`` where a `| grep -v` can end a `set -e` script silently."""
+    found = []
+    for number, line in enumerate(path.read_text().splitlines(), 1):
+        code = line.strip()
+        if code.startswith("#") or not UNGUARDED_GREP_V.search(code):
+            continue
+        if "||" in code or re.match(r"(if|elif|while|until|!)\s", code):
+            continue
+        found.append(f"{path.relative_to(ROOT)}:{number}: {code}")
+    return found
+
+
+def check_master_password(problems):
+    """lib.sh's write_odoo_conf: master password generated once, printed once, list_db off."""
+    script = (
+        'source scripts/lib.sh; SFA_LOCAL="$1"; ODOO_ADDONS=/x PGHOST=/run PGPORT=1 PGUSER=u; '
+        "write_odoo_conf"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "SFA_HTTP_INTERFACE"}
+    with tempfile.TemporaryDirectory() as tmp:
+        outs = []
+        for _ in range(2):
+            proc = subprocess.run(
+                ["bash", "-c", script, "_", tmp],
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+                env=env,
+                check=False,
+            )
+            outs.append(proc.stderr)
+            if proc.returncode:
+                problems.append(f"write_odoo_conf failed: {proc.stderr.strip()}")
+                return
+        pw_file, conf = Path(tmp, "master_password"), Path(tmp, "odoo.conf")
+        password = pw_file.read_text().strip() if pw_file.exists() else ""
+        if len(password) < 20 or password == "admin":
+            problems.append(f"master password: {len(password)} characters generated, want 20+")
+            return
+        if password not in outs[0] or password in outs[1]:
+            problems.append("master password: not printed exactly once (when generated)")
+        for path in (pw_file, conf):
+            mode = stat.S_IMODE(path.stat().st_mode)
+            if mode != 0o600:
+                problems.append(f"{path.name}: mode {mode:o}, want 600")
+        lines = set(conf.read_text().splitlines())
+        for want in (
+            f"admin_passwd = {password}",
+            "list_db = False",
+            "http_interface = 127.0.0.1",
+        ):
+            if want not in lines:
+                problems.append(f"odoo.conf: no line '{want}'")
+        bad = Path(tmp, "master_password")
+        bad.write_text("admin\n")
+        proc = subprocess.run(
+            ["bash", "-c", script, "_", tmp], capture_output=True, text=True, cwd=ROOT, check=False
+        )
+        if proc.returncode == 0:
+            problems.append("write_odoo_conf accepted 'admin' as the master password")
+
+
+def load_yaml(path):
+    """docker-compose.yml as data, with the first Python that has PyYAML; None without."""
+    try:
+        import yaml  # noqa: PLC0415
+
+        return yaml.safe_load(path.read_text())
+    except ImportError:
+        pass
+    for py in ("python3", "/usr/bin/python3"):
+        if not shutil.which(py):
+            continue
+        proc = subprocess.run(
+            [
+                py,
+                "-c",
+                "import json, sys, yaml; json.dump(yaml.safe_load(open(sys.argv[1])), sys.stdout)",
+                str(path),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if proc.returncode == 0:
+            return json.loads(proc.stdout)
+        if "No module named 'yaml'" not in proc.stderr:
+            raise ValueError(proc.stderr.strip()[-500:])
+    return None
+
+
+def check_compose(problems):
+    """docker-compose.yml: master password required, port on localhost, list_db off.
+
+    Returns what was not checked, or ''.
+    """
+    try:
+        compose = load_yaml(ROOT / "docker-compose.yml")
+    except ValueError as exc:
+        problems.append(f"docker-compose.yml does not parse: {exc}")
+        return ""
+    if compose is None:
+        return "docker-compose.yml not parsed (no PyYAML)"
+    odoo = compose.get("services", {}).get("odoo", {})
+    for service, spec in compose.get("services", {}).items():
+        for port in spec.get("ports", []):
+            if not str(port).startswith("127.0.0.1:"):
+                problems.append(f"docker-compose.yml: {service} publishes {port} beyond localhost")
+    if "127.0.0.1:8069:8069" not in odoo.get("ports", []):
+        problems.append("docker-compose.yml: odoo is not published on 127.0.0.1:8069")
+    secret = str(odoo.get("environment", {}).get("ODOO_MASTER_PASSWORD", ""))
+    if not secret.startswith("${ODOO_MASTER_PASSWORD:?"):
+        problems.append("docker-compose.yml: ODOO_MASTER_PASSWORD is not required (${...:?...})")
+    if odoo.get("entrypoint") != ["/bin/bash", "/etc/odoo/sfa/entrypoint.sh"] or (
+        "./docker:/etc/odoo/sfa:ro" not in odoo.get("volumes", [])
+    ):
+        problems.append("docker-compose.yml: odoo does not start through docker/entrypoint.sh")
+    # docker/entrypoint.sh outside a container, handing over to a stand-in image entrypoint
+    with tempfile.TemporaryDirectory() as tmp:
+        fake = Path(tmp, "image-entrypoint.sh")
+        fake.write_text(
+            '#!/bin/bash\necho "ODOO_RC=$ODOO_RC ARGS=$* PW=${ODOO_MASTER_PASSWORD:-}"\n'
+        )
+        fake.chmod(0o755)
+        conf = Path(tmp, "odoo.conf")
+        env = dict(os.environ, SFA_ODOO_RC=str(conf), SFA_IMAGE_ENTRYPOINT=str(fake))
+        cmd = ["bash", str(ROOT / "docker" / "entrypoint.sh"), "odoo", "-d", "sfa"]
+        refused = subprocess.run(
+            cmd,
+            env={**env, "ODOO_MASTER_PASSWORD": ""},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if refused.returncode == 0 or "ODOO_MASTER_PASSWORD" not in refused.stderr:
+            problems.append("docker/entrypoint.sh starts without ODOO_MASTER_PASSWORD")
+        proc = subprocess.run(
+            cmd,
+            env={**env, "ODOO_MASTER_PASSWORD": "s3cret-Word"},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        lines = set(conf.read_text().splitlines()) if conf.exists() else set()
+        if (
+            proc.returncode
+            or proc.stdout.strip() != f"ODOO_RC={conf} ARGS=odoo -d sfa PW="
+            or not {"admin_passwd = s3cret-Word", "list_db = False"} <= lines
+            or stat.S_IMODE(conf.stat().st_mode) != 0o600
+        ):
+            problems.append(
+                "docker/entrypoint.sh: want a mode 600 config with admin_passwd and list_db"
+                f" = False and the command handed over: {proc.stdout}{proc.stderr}"
+            )
+    return ""
+
+
+def tier_scripts(tier):
+    """bash -n and shellcheck on the scripts, no silent `| grep -v`, the master password and
+    the container setup (docker-compose.yml, docker/entrypoint.sh), which no other tier runs."""
+    problems, notes = [], []
+    scripts = shell_scripts()
+    for path in scripts:
+        rc, out = run(["bash", "-n", str(path)])
+        if rc:
+            problems.append(f"bash -n {path.relative_to(ROOT)}: {out.strip()}")
+        problems += [f"unguarded grep -v under set -e: {g}" for g in unguarded_greps(path)]
+    if shutil.which("shellcheck"):
+        rc, out = run(["shellcheck", "-x", *map(str, scripts)], LOGS / "shellcheck.log")
+        if rc:
+            problems.append(f"shellcheck:\n{out.strip()[-3000:]}")
+    else:
+        notes.append("shellcheck not installed")
+    check_master_password(problems)
+    note = check_compose(problems)
+    if note:
+        notes.append(note)
+    for p in problems:
+        say(f"scripts: {p}")
+    detail = (
+        f"{len(scripts)} scripts, master password, docker-compose.yml: "
+        + ("clean" if not problems else f"{len(problems)} problem(s)")
+        + (f" ({'; '.join(notes)})" if notes else "")
+    )
+    return tier.done(not problems, detail, 0 if problems else 1, len(problems))
+
+
+# --- run -------------------------------------------------------------------------------------
+def port_free(port):
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as Odoo binds it
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def http_status(url):
+    """The HTTP status of a GET, or None when nothing answers."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as resp:
+            return resp.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def other_addresses():
+    """This machine's addresses other than loopback (from `hostname -I`), maybe none."""
+    if not shutil.which("hostname"):
+        return []
+    rc, out = run(["hostname", "-I"])
+    if rc:
+        return []
+    return [a for a in out.split() if not a.startswith(("127.", "::1", "fe80:"))]
+
+
+def group_alive(pgid):
+    """Whether a process of the group is still running (zombies do not count)."""
+    proc_dir = Path("/proc")
+    if not proc_dir.is_dir():
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+    for stat_file in proc_dir.glob("[0-9]*/stat"):
+        try:
+            fields = stat_file.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[0] != "Z" and int(fields[2]) == pgid:
+            return True
+    return False
+
+
+def stop_group(proc):
+    """Stop `make run` and everything it started: SIGINT, then SIGTERM, then SIGKILL."""
+    for sig, grace in ((signal.SIGINT, 60), (signal.SIGTERM, 30), (signal.SIGKILL, 10)):
+        if not group_alive(proc.pid):
+            break
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            break
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline and group_alive(proc.pid):
+            proc.poll()
+            time.sleep(0.5)
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        say("run: `make run` did not exit after SIGKILL")
+    return not group_alive(proc.pid)
+
+
+class JsonRpc:
+    """A browser-like session: cookies kept, JSON-RPC calls as the web client makes them."""
+
+    def __init__(self, base):
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+
+    def call(self, path, params):
+        body = json.dumps({"jsonrpc": "2.0", "method": "call", "params": params, "id": 1})
+        req = urllib.request.Request(
+            self.base + path, data=body.encode(), headers={"Content-Type": "application/json"}
+        )
+        with self.opener.open(req, timeout=120) as resp:
+            return json.load(resp)
+
+    def post_form(self, path, fields):
+        """POST a form; return the status, the content type and the first 64 KiB."""
+        data = urllib.parse.urlencode(fields).encode()
+        try:
+            with self.opener.open(self.base + path, data=data, timeout=120) as resp:
+                return resp.status, resp.headers.get("Content-Type", ""), resp.read(65536)
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.headers.get("Content-Type", ""), exc.read(65536)
+
+    def get(self, path):
+        try:
+            with self.opener.open(self.base + path, timeout=60) as resp:
+                return resp.status, resp.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode("utf-8", "replace")
+
+
+def check_server(base, port, db, master_password, problems):
+    """What a user does first, over HTTP: log in, read data; and what nobody may do."""
+    rpc = JsonRpc(base)
+    auth = rpc.call("/web/session/authenticate", {"db": db, "login": "admin", "password": "admin"})
+    uid = (auth.get("result") or {}).get("uid")
+    if not isinstance(uid, int) or isinstance(uid, bool):
+        problems.append(f"login as admin/admin failed: {json.dumps(auth)[:500]}")
+        return
+    read = rpc.call("/web/dataset/call_kw", RUN_CHECK_READ)
+    rows = read.get("result")
+    if not isinstance(rows, list) or not 1 <= len(rows) <= 5:
+        problems.append(f"{RUN_CHECK_READ['model']} search_read: {json.dumps(read)[:500]}")
+    elif any(not row.get(RUN_CHECK_READ["kwargs"]["fields"][0]) for row in rows):
+        problems.append(f"{RUN_CHECK_READ['model']} search_read: rows without names: {rows}")
+    for path in ("/web/database/manager", "/web/database/selector"):
+        status, page = rpc.get(path)
+        if LIST_DB_OFF not in page:
+            problems.append(f"{path} does not say it is disabled (HTTP {status})")
+    listed = rpc.call("/web/database/list", {})
+    if "error" not in listed:
+        problems.append(f"/web/database/list answered: {json.dumps(listed)[:300]}")
+    # A backup with the right master password: refused while list_db is off (the server logs
+    # the refusal as an error with its traceback; it is expected here).
+    status, kind, head = rpc.post_form(
+        "/web/database/backup", {"master_pwd": master_password, "name": db}
+    )
+    if not (kind.startswith("text/html") and b"Database backup error" in head):
+        problems.append(f"/web/database/backup was not refused (HTTP {status}, {kind})")
+    others = other_addresses()
+    for address in others:
+        try:
+            with socket.create_connection((address, port), timeout=3):
+                problems.append(f"the server answers on {address}:{port}, not only 127.0.0.1")
+        except OSError:
+            pass
+    return others
+
+
+def check_local_files(problems):
+    """The master password file and odoo.conf written by `make run`."""
+    pw_file, conf = LOCAL / "master_password", LOCAL / "odoo.conf"
+    for path in (pw_file, conf):
+        if not path.exists():
+            problems.append(f"{path} is missing")
+            return ""
+        if stat.S_IMODE(path.stat().st_mode) != 0o600:
+            problems.append(f"{path} is readable by others (want mode 600)")
+    password = pw_file.read_text().strip()
+    lines = set(conf.read_text().splitlines())
+    if password == "admin" or f"admin_passwd = {password}" not in lines:
+        problems.append("odoo.conf does not use the master password of .local/master_password")
+    if "list_db = False" not in lines:
+        problems.append("odoo.conf does not turn the database manager off (list_db = False)")
+    return password
+
+
+def serve(env, log_path, base):
+    """Start `make run` in its own process group; return (process, problem or None) once
+    /web/login answers 200, `make run` has exited or the time is up."""
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            ["make", "run"],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    deadline = time.monotonic() + RUN_CHECK_TIMEOUT
+    while True:
+        rc = proc.poll()
+        if rc is not None:
+            return proc, f"`make run` exited with {rc} before the server answered"
+        if http_status(f"{base}/web/login") == 200:
+            return proc, None
+        if time.monotonic() > deadline:
+            return proc, f"no answer on {base}/web/login after {RUN_CHECK_TIMEOUT}s"
+        time.sleep(3)
+
+
+def log_errors(path):
+    text = path.read_text() if path.exists() else ""
+    return [
+        f"{path.name}: {ln}"
+        for ln in text.splitlines()
+        if (m := LOG_LINE.match(ln)) and m["level"] in ("ERROR", "CRITICAL")
+    ][:20]
+
+
+def tier_run(tier):
+    """`make run` as the README says, twice: from a clean state (venv stamp removed, no
+    database: install), then again on the database it made (update)."""
+    t0 = time.time()
+    db = f"sfa_runcheck_{os.getpid()}"
+    port = RUN_CHECK_PORT
+    if not port_free(port):
+        if "SFA_RUN_CHECK_PORT" in os.environ:
+            return tier.done(False, f"port {port} (SFA_RUN_CHECK_PORT) is already in use")
+        port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    venv = Path(os.environ.get("SFA_VENV") or VENV_BIN.parent)
+    (venv / ".sfa-installed").unlink(missing_ok=True)
+    drop_db(db)
+    env = dict(os.environ, SFA_DB=db, SFA_HTTP_PORT=str(port))
+    env.pop("SFA_HTTP_INTERFACE", None)  # the default (127.0.0.1) is what is checked
+    problems, others, log_path = [], [], LOGS / "run.log"
+    try:
+        for label, log_path, want in (
+            ("install", LOGS / "run.log", "installing Python requirements"),
+            ("update", LOGS / "run-again.log", f"updating {MODULE} in database {db}"),
+        ):
+            say(f"run: make run ({label}: SFA_DB={db} SFA_HTTP_PORT={port}), log {log_path}")
+            proc, problem = serve(env, log_path, base)
+            try:
+                if problem:
+                    problems.append(f"{label}: {problem}")
+                    break
+                password = check_local_files(problems)
+                try:
+                    found = check_server(base, port, db, password, problems)
+                    others = others or found or []
+                except (OSError, ValueError) as exc:  # URLError is an OSError
+                    problems.append(f"{label}: the server stopped answering properly: {exc!r}")
+                output = log_path.read_text()
+                if want not in output:
+                    problems.append(f"{label}: '{want}' not in {log_path.name}")
+                if password and password in output:
+                    problems.append(f"{label}: the master password was printed again")
+                problems += log_errors(LOGS / f"run-{label}.log")
+            finally:
+                if not stop_group(proc):
+                    problems.append(f"{label}: `make run` still running after SIGKILL")
+            if problems:
+                break
+    finally:
+        drop_db(db)
+    if problems:
+        for p in problems:
+            say(f"run: {p}")
+        tail = log_path.read_text().splitlines()[-40:] if log_path.exists() else []
+        say(f"run: the last lines of .local/logs/{log_path.name}:\n" + "\n".join(tail))
+        return tier.done(False, f"{len(problems)} problem(s), see .local/logs/run*.log", 0, 1)
+    where = f"refused on {', '.join(others)}" if others else "no other address to try"
+    return tier.done(
+        True,
+        f"make run installed, then updated; each time: login, {RUN_CHECK_READ['model']} read,"
+        f" database manager off, {where} ({time.time() - t0:.0f}s)",
+        2,
+        0,
+    )
+
+
 def browser_problem():
     """Why tours cannot run here, or None."""
     if not any(shutil.which(b) for b in ("chromium", "google-chrome", "chromium-browser")):
@@ -317,9 +810,19 @@ def browser_problem():
 
 def main():
     LOGS.mkdir(parents=True, exist_ok=True)
-    names = ("lint", "engine", "odoo (no demo)", "odoo (demo)", "tours", "uninstall")
+    names = (
+        "lint",
+        "scripts",
+        "engine",
+        "odoo (no demo)",
+        "odoo (demo)",
+        "tours",
+        "uninstall",
+        "run",
+    )
     tiers = {n: Tier(n) for n in names}
     tier_lint(tiers["lint"])
+    tier_scripts(tiers["scripts"])
     tier_engine(tiers["engine"])
 
     not_run = None
@@ -355,6 +858,8 @@ def main():
         finally:
             for db in dbs:
                 drop_db(db)
+        # Last: it installs a database from scratch, slower than the template copies above.
+        tier_run(tiers["run"])
 
     print("\n==================== summary ====================", flush=True)
     passed = failed = 0

@@ -2,7 +2,7 @@
     "name": "Key Accounts",
     "summary": "Key-account selling in the CRM: 80/20 selection, account plans, "
     "relationship health",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "author": "SFA Key Accounts contributors",
     "website": "https://github.com/sfa-key-accounts/sfa_key_accounts",
@@ -18,6 +18,7 @@
         "wizard/sfa_key_account_selection_views.xml",
         "wizard/sfa_stage_gate_override_views.xml",
         "views/sfa_key_account_tier_views.xml",
+        "views/sfa_key_account_views.xml",
         "views/sfa_config_views.xml",
         "views/sfa_account_plan_views.xml",
         "views/sfa_stakeholder_views.xml",

@@ -1,5 +1,7 @@
+from . import sfa_access_mixin
 from . import sfa_number_mixin
 from . import sfa_key_account_tier
+from . import sfa_key_account
 from . import sfa_key_account_tier_history
 from . import sfa_key_account_member
 from . import sfa_switching_lever

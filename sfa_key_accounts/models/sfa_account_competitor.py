@@ -7,7 +7,7 @@ class SfaAccountCompetitor(models.Model):
 
     _name = "sfa.account.competitor"
     _description = "Competitor at an Account"
-    _inherit = ["sfa.number.mixin"]
+    _inherit = ["sfa.access.mixin", "sfa.number.mixin"]
     _order = "plan_id, share_pct desc, id"
     _sfa_number_bounds = {"share_pct": (0, 100)}
 

@@ -17,7 +17,7 @@ class SfaAccountPlan(models.Model):
 
     _name = "sfa.account.plan"
     _description = "Account Plan"
-    _inherit = ["mail.thread", "mail.activity.mixin", "sfa.number.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "sfa.access.mixin", "sfa.number.mixin"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
     _sfa_number_bounds = {"review_interval_months": REVIEW_INTERVAL_MONTHS}
@@ -31,6 +31,16 @@ class SfaAccountPlan(models.Model):
         tracking=True,
         domain="[('is_company', '=', True)]",
         check_company=True,
+    )
+    key_account_id = fields.Many2one(
+        "sfa.key.account",
+        "Key Account Record",
+        compute="_compute_key_account_id",
+        store=True,
+        index=True,
+        precompute=True,
+        help="The customer's key-account record of the plan's company: who may read and edit "
+        "the plan follows it (its manager and team).",
     )
     user_id = fields.Many2one(
         "res.users",
@@ -56,8 +66,8 @@ class SfaAccountPlan(models.Model):
         tracking=True,
         copy=False,
     )
-    tier_id = fields.Many2one(related="partner_id.key_account_tier_id")
-    relationship_type = fields.Selection(related="partner_id.key_account_relationship")
+    tier_id = fields.Many2one(related="key_account_id.tier_id")
+    relationship_type = fields.Selection(related="key_account_id.relationship")
     strategy = fields.Html("Account Strategy")
     objective_ids = fields.One2many(
         "sfa.account.plan.objective", "plan_id", "Objectives", copy=True
@@ -119,9 +129,9 @@ class SfaAccountPlan(models.Model):
     review_interval_months = fields.Integer("Review Every (months)", default=3)
     next_review_date = fields.Date(tracking=True, copy=False)
     # The customer record's five parts, edited on the customer and reachable from the plan.
-    business_info = fields.Html(related="partner_id.sfa_business_info", readonly=False)
-    personal_info = fields.Html(related="partner_id.sfa_personal_info", readonly=False)
-    logistics_info = fields.Html(related="partner_id.sfa_logistics_info", readonly=False)
+    business_info = fields.Html(related="key_account_id.business_info", readonly=False)
+    personal_info = fields.Html(related="key_account_id.personal_info", readonly=False)
+    logistics_info = fields.Html(related="key_account_id.logistics_info", readonly=False)
 
     _sql_constraints = [
         (
@@ -136,6 +146,15 @@ class SfaAccountPlan(models.Model):
 
     def _default_date_end(self):
         return fields.Date.context_today(self).replace(month=12, day=31)
+
+    @api.depends("partner_id", "company_id")
+    def _compute_key_account_id(self):
+        accounts = self.env["sfa.key.account"].search(
+            [("partner_id", "in", self.partner_id.ids), ("company_id", "in", self.company_id.ids)]
+        )
+        by_key = {(a.partner_id.id, a.company_id.id): a for a in accounts}
+        for plan in self:
+            plan.key_account_id = by_key.get((plan.partner_id.id, plan.company_id.id))
 
     @api.depends(
         "assessment_ids.score",
@@ -224,8 +243,8 @@ class SfaAccountPlan(models.Model):
 
     @api.onchange("partner_id")
     def _onchange_partner_id(self):
-        if self.partner_id.key_account_manager_id:
-            self.user_id = self.partner_id.key_account_manager_id
+        if self.key_account_id.manager_id:
+            self.user_id = self.key_account_id.manager_id
         if self.partner_id and not self.name:
             self.name = self.env._(
                 "%(account)s plan %(year)s",
@@ -235,6 +254,15 @@ class SfaAccountPlan(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # A plan belongs to a key-account record: a key-account manager's first plan for a
+        # customer creates it (a rep cannot: only managers create key-account records).
+        KeyAccount = self.env["sfa.key.account"]
+        for vals in vals_list:
+            if vals.get("partner_id"):
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                KeyAccount._sfa_for_partners(
+                    self.env["res.partner"].browse(vals["partner_id"]), company
+                )
         plans = super().create(vals_list)
         plans._sync_assessments()
         plans._schedule_review()

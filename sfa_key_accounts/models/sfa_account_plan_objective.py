@@ -17,7 +17,7 @@ class SfaAccountPlanObjective(models.Model):
 
     _name = "sfa.account.plan.objective"
     _description = "Account Plan Objective"
-    _inherit = ["sfa.number.mixin"]
+    _inherit = ["sfa.access.mixin", "sfa.number.mixin"]
     _order = "plan_id, sequence, id"
     _sfa_number_bounds = {"target": (0, MAX_AMOUNT)}
 

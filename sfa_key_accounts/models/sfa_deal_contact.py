@@ -18,6 +18,7 @@ class SfaDealContact(models.Model):
 
     _name = "sfa.deal.contact"
     _description = "Buying Centre Member of a Deal"
+    _inherit = ["sfa.access.mixin"]
     _order = "lead_id, role_sequence, id"
 
     lead_id = fields.Many2one(

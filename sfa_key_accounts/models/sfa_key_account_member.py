@@ -6,12 +6,18 @@ class SfaKeyAccountMember(models.Model):
 
     _name = "sfa.key.account.member"
     _description = "Key Account Team Member"
-    _order = "partner_id, sequence, id"
+    _inherit = ["sfa.access.mixin"]
+    _order = "key_account_id, sequence, id"
+    _check_company_auto = True
 
-    partner_id = fields.Many2one(
-        "res.partner", "Customer", required=True, index=True, ondelete="cascade"
+    key_account_id = fields.Many2one(
+        "sfa.key.account", required=True, index=True, ondelete="cascade"
     )
-    user_id = fields.Many2one("res.users", "Member", required=True, index=True)
+    partner_id = fields.Many2one(
+        related="key_account_id.partner_id", store=True, index=True, string="Customer"
+    )
+    company_id = fields.Many2one(related="key_account_id.company_id", store=True, index=True)
+    user_id = fields.Many2one("res.users", "Member", required=True, index=True, check_company=True)
     role = fields.Selection(
         [
             ("sales", "Sales"),
@@ -27,8 +33,8 @@ class SfaKeyAccountMember(models.Model):
 
     _sql_constraints = [
         (
-            "partner_user_unique",
-            "unique(partner_id, user_id)",
+            "account_user_unique",
+            "unique(key_account_id, user_id)",
             "A user is on an account team only once.",
         ),
     ]

@@ -47,8 +47,8 @@ class SfaKeyAccountTier(models.Model):
 
     def _compute_partner_count(self):
         counts = dict(
-            self.env["res.partner"]._read_group(
-                [("key_account_tier_id", "in", self.ids)], ["key_account_tier_id"], ["__count"]
+            self.env["sfa.key.account"]._read_group(
+                [("tier_id", "in", self.ids)], ["tier_id"], ["__count"]
             )
         )
         for tier in self:

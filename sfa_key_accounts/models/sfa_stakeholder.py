@@ -28,7 +28,7 @@ class SfaStakeholder(models.Model):
 
     _name = "sfa.stakeholder"
     _description = "Stakeholder"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "sfa.access.mixin"]
     _order = "account_id, name, id"
     _rec_name = "name"
 
@@ -146,6 +146,14 @@ class SfaStakeholder(models.Model):
                         account=stakeholder.account_id.display_name,
                     )
                 )
+
+    def unlink(self):
+        # The database cascades a person's deletion into their roles on every deal, record
+        # rules or not: refuse unless the user may delete all of those roles too. (sudo: to
+        # find the roles the user cannot even see; the check itself runs as the user.)
+        contacts = self.env["sfa.deal.contact"].sudo().search([("stakeholder_id", "in", self.ids)])
+        contacts.sudo(False).check_access("unlink")
+        return super().unlink()
 
     def _contact_stats(self):
         """{partner id: (last contact, meetings, messages in the last 90 days)} from what the

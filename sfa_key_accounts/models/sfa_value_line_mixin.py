@@ -6,8 +6,8 @@ class SfaValueLineMixin(models.AbstractModel):
     current version, not yet agreed), and their numbers are checked (sfa.number.mixin)."""
 
     _name = "sfa.value.line.mixin"
-    _inherit = ["sfa.number.mixin"]
     _description = "Value Worksheet Line"
+    _inherit = ["sfa.access.mixin", "sfa.number.mixin"]
 
     worksheet_id = fields.Many2one(
         "sfa.value.worksheet", required=True, index=True, ondelete="cascade"

@@ -22,7 +22,7 @@ class SfaValueWorksheet(models.Model):
 
     _name = "sfa.value.worksheet"
     _description = "Value Worksheet"
-    _inherit = ["mail.thread", "mail.activity.mixin", "sfa.number.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "sfa.access.mixin", "sfa.number.mixin"]
     _order = "lead_id, version desc"
     _check_company_auto = True
     _sfa_number_bounds = {

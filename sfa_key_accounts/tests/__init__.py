@@ -1,4 +1,5 @@
 from . import test_security
+from . import test_access
 from . import test_key_account_selection
 from . import test_account_plan
 from . import test_performance

@@ -58,6 +58,20 @@ class SfaCommon(TransactionCase):
         )
 
     @classmethod
+    def _ka(cls, partner, company=None):
+        """The partner's key-account record of ``company`` (the test company), or none."""
+        return cls.env["sfa.key.account"].search(
+            [("partner_id", "=", partner.id), ("company_id", "=", (company or cls.company).id)]
+        )
+
+    @classmethod
+    def _make_ka(cls, partner, company=None, **vals):
+        """A key-account record for ``partner`` in ``company`` (the test company)."""
+        return cls.env["sfa.key.account"].create(
+            {"partner_id": partner.id, "company_id": (company or cls.company).id, **vals}
+        )
+
+    @classmethod
     def _customers(cls, *names, company=None):
         return cls.env["res.partner"].create(
             [{"name": name, "is_company": True, "company_id": False} for name in names]

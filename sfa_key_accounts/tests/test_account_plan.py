@@ -15,8 +15,17 @@ class TestAccountPlan(SfaCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.account = cls._customers("Planned Co")
-        cls.account.with_user(cls.user_manager).write(
-            {"key_account_manager_id": cls.user_rep.id, "key_account_tier_id": cls.tier_a.id}
+        cls.key_account = (
+            cls.env["sfa.key.account"]
+            .with_user(cls.user_manager)
+            .create(
+                {
+                    "partner_id": cls.account.id,
+                    "company_id": cls.company.id,
+                    "manager_id": cls.user_rep.id,
+                    "tier_id": cls.tier_a.id,
+                }
+            )
         )
         cls.plan = cls._plan()
 
@@ -157,8 +166,8 @@ class TestAccountPlan(SfaCommon):
         self.assertAlmostEqual(self.plan.health_score, 5350 / 85)
         # the customer shows its current plan's health
         self.plan.action_activate()
-        self.assertEqual(self.account.key_account_current_plan_id, self.plan)
-        self.assertAlmostEqual(self.account.key_account_health, 5350 / 85)
+        self.assertEqual(self.key_account.current_plan_id, self.plan)
+        self.assertAlmostEqual(self.key_account.health, 5350 / 85)
 
     def test_weights_not_summing_to_100_block_activation(self):
         self.env.ref("sfa_key_accounts.health_indicator_01").weight = 25  # 30 -> 25: sum 95
@@ -304,7 +313,8 @@ class TestAccountPlan(SfaCommon):
         )
 
     def test_onchange_partner_sets_manager_and_name(self):
-        with Form(self.env["sfa.account.plan"]) as form:
+        # the key account is the customer's record in the plan's company (the current one)
+        with Form(self.env["sfa.account.plan"].with_company(self.company)) as form:
             form.partner_id = self.account
             self.assertEqual(form.user_id, self.user_rep)
             self.assertIn("Planned Co plan", form.name)

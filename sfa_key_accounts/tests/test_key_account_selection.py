@@ -54,7 +54,7 @@ class TestKeyAccountSelection(SfaCommon):
             {"name": "SFA Other Company", "currency_id": cls.env.ref("base.EUR").id}
         )
         cls._won(cls.small, 66000, company=cls.other_company)
-        cls.idle.key_account_tier_id = cls.tier_a  # tiered, no revenue in the period
+        cls._make_ka(cls.idle, tier_id=cls.tier_a.id)  # tiered, no revenue in the period
 
     def _wizard(self, company=None, **vals):
         company = company or self.company
@@ -148,27 +148,28 @@ class TestKeyAccountSelection(SfaCommon):
         line_tie2 = wizard.line_ids.filtered(lambda line: line.partner_id == self.tie2)
         line_tie2.to_apply = False  # the user keeps Tie Two as it is
         wizard.with_user(self.user_manager).action_apply()
-        self.assertEqual(self.big.key_account_tier_id, self.tier_a)
-        self.assertTrue(self.big.is_key_account)
-        self.assertEqual(self.small.key_account_tier_id, self.tier_b)
-        self.assertEqual(self.idle.key_account_tier_id, self.tier_c)
-        self.assertFalse(self.idle.is_key_account)
-        self.assertFalse(self.tie2.key_account_tier_id)
-        history = self.idle.key_account_tier_history_ids
+        self.assertEqual(self._ka(self.big).tier_id, self.tier_a)
+        self.assertTrue(self._ka(self.big).is_key)
+        self.assertEqual(self._ka(self.small).tier_id, self.tier_b)
+        self.assertEqual(self._ka(self.idle).tier_id, self.tier_c)
+        self.assertFalse(self._ka(self.idle).is_key)
+        self.assertFalse(self._ka(self.tie2).tier_id)
+        self.env.invalidate_all()  # read the history in its order, not as cached
+        history = self._ka(self.idle).tier_history_ids
         self.assertEqual(len(history), 2)  # the hand-set A, then A -> C
         self.assertEqual(
             (history[0].from_tier_id, history[0].to_tier_id), (self.tier_a, self.tier_c)
         )
         self.assertEqual(history[0].user_id, self.user_manager)
         self.assertIn("80/20 selection over 2026-01-01 - 2026-12-31", history[0].reason)
-        self.assertIn("Tier: A → C", self.idle.message_ids[0].body)
-        self.assertEqual(self.idle.key_account_tier_date, date.today())
+        self.assertIn("Tier: A → C", self._ka(self.idle).message_ids[0].body)
+        self.assertEqual(self._ka(self.idle).tier_date, date.today())
         # ranking figures kept for the concentration curve
         self.assertEqual(
-            (self.mid.key_account_rank, self.mid.key_account_revenue),
+            (self._ka(self.mid).rank, self._ka(self.mid).revenue),
             (2, 2000.0),
         )
-        self.assertEqual(self.mid.key_account_cumulative_share, 70.0)
+        self.assertEqual(self._ka(self.mid).cumulative_share, 70.0)
 
     def test_compute_and_cancel_change_nothing(self):
         before = self.env["sfa.key.account.tier.history"].search_count([])
@@ -176,8 +177,8 @@ class TestKeyAccountSelection(SfaCommon):
         wizard.action_compute()
         wizard.action_compute()  # recompute replaces the preview
         self.assertEqual(len(wizard.line_ids), 6)
-        self.assertFalse(self.big.key_account_tier_id)
-        self.assertEqual(self.idle.key_account_tier_id, self.tier_a)
+        self.assertFalse(self._ka(self.big).tier_id)
+        self.assertEqual(self._ka(self.idle).tier_id, self.tier_a)
         self.assertEqual(self.env["sfa.key.account.tier.history"].search_count([]), before)
 
     def test_bad_period_and_apply_before_compute(self):
@@ -191,14 +192,16 @@ class TestKeyAccountSelection(SfaCommon):
         self.env["ir.config_parameter"].set_param("sfa_key_accounts.retier_auto_apply", "")
         with freeze_time("2026-12-15"):
             Selection._cron_retier()
-        self.assertFalse(self.big.key_account_tier_id)  # only proposed
-        self.assertIn("Proposed by the monthly 80/20 re-tiering", self.big.message_ids[0].body)
-        self.assertIn("no tier → A", self.big.message_ids[0].body)
+        self.assertFalse(self._ka(self.big).tier_id)  # only proposed
+        self.assertIn(
+            "Proposed by the monthly 80/20 re-tiering", self._ka(self.big).message_ids[0].body
+        )
+        self.assertIn("no tier → A", self._ka(self.big).message_ids[0].body)
         self.env["ir.config_parameter"].set_param("sfa_key_accounts.retier_auto_apply", "1")
         with freeze_time("2026-12-15"):
             Selection._cron_retier()
-        self.assertEqual(self.big.key_account_tier_id, self.tier_a)
-        self.assertEqual(self.small.key_account_tier_id, self.tier_b)
+        self.assertEqual(self._ka(self.big).tier_id, self.tier_a)
+        self.assertEqual(self._ka(self.small).tier_id, self.tier_b)
 
     def test_default_period_is_last_twelve_months(self):
         form = Form(self.env["sfa.key.account.selection"])
@@ -229,17 +232,22 @@ class TestTierConstraints(SfaCommon):
 
     def test_only_managers_change_tiers(self):
         partner = self._customers("Guarded Co")
+        account = self._make_ka(partner, manager_id=self.user_rep.id)
+        # the rep manages the account (reads and edits its record) but cannot re-tier it
         with self.assertRaises(AccessError), self.cr.savepoint():
-            partner.with_user(self.user_rep).write({"key_account_tier_id": self.tier_a.id})
-        self.assertFalse(partner.key_account_tier_id)
+            account.with_user(self.user_rep).write({"tier_id": self.tier_a.id})
         with self.assertRaises(AccessError), self.cr.savepoint():
-            self.env["res.partner"].with_user(self.user_rep).create(
-                {"name": "Self-made key account", "is_key_account": True}
+            account.with_user(self.user_rep).write({"is_key": True})
+        with self.assertRaises(AccessError), self.cr.savepoint():
+            self.env["sfa.key.account"].with_user(self.user_rep).create(
+                {"partner_id": self._customers("Self-made").id, "is_key": True}
             )
-        # a rep's new customer from the form (empty key-account values) is fine
+        account.with_user(self.user_rep).business_info = "<p>Budget cycle in March</p>"
+        self.assertFalse(account.tier_id)
+        # a rep's new customer from the form is fine
         with Form(self.env["res.partner"].with_user(self.user_rep)) as form:
             form.name = "Ordinary Co"
             form.company_type = "company"
-        partner.with_user(self.user_manager).key_account_tier_id = self.tier_a
-        self.assertEqual(partner.key_account_tier_id, self.tier_a)
-        self.assertEqual(partner.key_account_tier_history_ids.reason, "Changed by hand")
+        account.with_user(self.user_manager).tier_id = self.tier_a
+        self.assertEqual(account.tier_id, self.tier_a)
+        self.assertEqual(account.tier_history_ids.reason, "Changed by hand")

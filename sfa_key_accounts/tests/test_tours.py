@@ -31,9 +31,10 @@ class TestTours(HttpCase):
             }
         )
         self.start_tour("/odoo", "sfa_key_account_selection_tour", login="admin")
-        self.assertEqual(customer.key_account_tier_id.name, "Main customers")
-        self.assertTrue(customer.is_key_account)
-        plan = customer.key_account_plan_ids
+        account = self.env["sfa.key.account"].search([("partner_id", "=", customer.id)])
+        self.assertEqual(account.tier_id.name, "Main customers")
+        self.assertTrue(account.is_key)
+        plan = account.plan_ids
         self.assertEqual(plan.name, "Tour plan")
         self.assertEqual(plan.swot_ids.name, "Wants to open a plant in Wuhan")
         self.assertEqual(plan.lever_ids.lever_id.name, "Planned visits")

@@ -5,6 +5,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..engine import ranking
+from ..models.sfa_access_mixin import trusted
+from ..models.sfa_key_account import RANKING
 
 AUTO_APPLY_PARAM = "sfa_key_accounts.retier_auto_apply"
 
@@ -50,7 +52,7 @@ class SfaKeyAccountSelection(models.TransientModel):
         if self.date_to < self.date_from:
             raise UserError(self.env._("The period ends before it starts."))
         tiers = self.env["sfa.key.account.tier"]._for_company(self.company_id)
-        ranked, partners = self._rank(tiers)
+        ranked, current = self._rank(tiers)
         self.line_ids.unlink()
         self.env["sfa.key.account.selection.line"].create(
             [
@@ -61,10 +63,10 @@ class SfaKeyAccountSelection(models.TransientModel):
                     "revenue": row.revenue,
                     "share": row.share,
                     "cumulative_share": row.cumulative_share,
-                    "current_tier_id": partners[row.key].key_account_tier_id.id,
+                    "current_tier_id": current.get(row.key, False),
                     "proposed_tier_id": row.tier_key,
-                    "is_change": partners[row.key].key_account_tier_id.id != row.tier_key,
-                    "to_apply": partners[row.key].key_account_tier_id.id != row.tier_key,
+                    "is_change": current.get(row.key, False) != row.tier_key,
+                    "to_apply": current.get(row.key, False) != row.tier_key,
                 }
                 for row in ranked
             ]
@@ -102,8 +104,14 @@ class SfaKeyAccountSelection(models.TransientModel):
     # --- business methods -------------------------------------------------------------------
     def _rank(self, tiers):
         """Rank the company's customers: one grouped query for the revenue, one to read the
-        customers, then the engine. Returns (engine rows, {partner id: partner})."""
-        Lead = self.env["crm.lead"].with_context(active_test=True)
+        customers' key-account records, then the engine. Returns (engine rows,
+        {partner id: current tier id})."""
+        # sudo: the ranking must see all won revenue of the company, whatever the record
+        # rules of the user running it (a key-account manager without "all leads" would
+        # otherwise rank others' accounts at 0 and demote them). Only key-account managers
+        # can run the selection (access rights of this wizard), and it reveals no more than
+        # totals per customer of the company they manage.
+        Lead = self.env["crm.lead"].sudo().with_context(active_test=True)
         revenue = {
             partner.id: amount
             for partner, amount in Lead._read_group(
@@ -121,40 +129,52 @@ class SfaKeyAccountSelection(models.TransientModel):
         }
         # Customers holding one of these tiers stay in the preview even without revenue,
         # so that they can be moved down.
-        tiered = self.env["res.partner"].search(
-            [("key_account_tier_id", "in", tiers.ids), ("id", "not in", list(revenue))]
+        accounts = self.env["sfa.key.account"].search_fetch(
+            [
+                ("company_id", "=", self.company_id.id),
+                "|",
+                ("partner_id", "in", list(revenue)),
+                ("tier_id", "in", tiers.ids),
+            ],
+            ["partner_id", "tier_id"],
         )
-        partners = self.env["res.partner"].browse(list(revenue)) | tiered
-        partners.fetch(["name", "key_account_tier_id"])
+        current = {account.partner_id.id: account.tier_id.id for account in accounts}
+        partners = self.env["res.partner"].sudo().browse(set(revenue) | set(current))
+        partners.fetch(["name"])
         rows = [(p.id, revenue.get(p.id, 0.0), (p.name or "", p.id)) for p in partners]
         ranked = ranking.rank_accounts(rows, tiers._engine_tiers(), tiers[:1].rule)
-        return ranked, {p.id: p for p in partners}
+        return ranked, current
+
+    def _accounts(self, lines):
+        """{partner id: key account of the wizard's company} for the lines' customers."""
+        return self.env["sfa.key.account"]._sfa_for_partners(lines.partner_id, self.company_id)
 
     def _apply_lines(self, lines):
-        Tier = self.env["sfa.key.account.tier"]
         reason = self.env._(
             "80/20 selection over %(start)s - %(end)s",
             start=self.date_from,
             end=self.date_to,
         )
+        accounts = self._accounts(lines)
         by_tier = {}
         for line in lines:
-            by_tier.setdefault(line.proposed_tier_id.id, []).append(line.partner_id.id)
-        for tier_id, partner_ids in by_tier.items():
-            tier = Tier.browse(tier_id)
-            self.env["res.partner"].browse(partner_ids).with_context(
+            by_tier.setdefault(line.proposed_tier_id, []).append(accounts[line.partner_id.id].id)
+        for tier, account_ids in by_tier.items():
+            self.env["sfa.key.account"].browse(account_ids).with_context(
                 sfa_tier_reason=reason, tracking_disable=True
-            ).write({"key_account_tier_id": tier.id, "is_key_account": tier.is_key})
+            ).write({"tier_id": tier.id, "is_key": tier.is_key})
 
     def _store_figures(self, lines):
         """Keep each ranked customer's rank, revenue and cumulative share (for the
         concentration curve); the writes are flushed as one batched UPDATE."""
+        accounts = self._accounts(lines)
+        Account = trusted(self.env["sfa.key.account"], RANKING).with_context(tracking_disable=True)
         for line in lines:
-            line.partner_id.with_context(tracking_disable=True).write(
+            Account.browse(accounts[line.partner_id.id].id).write(
                 {
-                    "key_account_rank": line.rank,
-                    "key_account_revenue": line.revenue,
-                    "key_account_cumulative_share": line.cumulative_share,
+                    "rank": line.rank,
+                    "revenue": line.revenue,
+                    "cumulative_share": line.cumulative_share,
                 }
             )
 
@@ -185,4 +205,7 @@ class SfaKeyAccountSelection(models.TransientModel):
                 )
                 for line in changes
             }
-            changes.partner_id._message_log_batch(bodies=bodies)
+            accounts = wizard._accounts(changes)
+            self.env["sfa.key.account"].browse(
+                [accounts[pid].id for pid in bodies]
+            )._message_log_batch(bodies={accounts[pid].id: body for pid, body in bodies.items()})

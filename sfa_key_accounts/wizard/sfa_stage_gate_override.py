@@ -9,6 +9,7 @@ class SfaStageGateOverride(models.TransientModel):
 
     _name = "sfa.stage.gate.override"
     _description = "Override a Stage Gate"
+    _inherit = ["sfa.access.mixin"]
 
     lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade")
     stage_id = fields.Many2one(

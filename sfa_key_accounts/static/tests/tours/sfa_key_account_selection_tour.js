@@ -53,7 +53,7 @@ registry.category("web_tour.tours").add("sfa_key_account_selection_tour", {
             run: "click",
         },
         {
-            trigger: ".o_form_view button[name='action_view_key_account_plans']",
+            trigger: ".o_form_view button[name='action_view_plans']",
             content: "Open its account plans",
             run: "click",
         },

@@ -1,0 +1,259 @@
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from .sfa_access_mixin import is_trusted
+
+MANAGER_GROUP = "sfa_key_accounts.group_sfa_manager"
+# Who is a key account, its tier, manager and team: decided by key-account managers only.
+MANAGED_FIELDS = {"partner_id", "company_id", "is_key", "tier_id", "manager_id", "member_ids"}
+# Figures of the 80/20 selection: written by the selection only (see ``RANKING``).
+RANKING_FIELDS = {"rank", "revenue", "cumulative_share", "tier_date"}
+RANKING = "sfa_ranking"
+
+
+class SfaKeyAccount(models.Model):
+    """A customer as one company sees it: key account or not, tier, key-account manager and
+    team, the figures of the last 80/20 ranking, the current account plan and its health,
+    and the private parts of the customer record (business, personal, logistics details).
+
+    This lives apart from ``res.partner`` on purpose: every employee can read a partner, and
+    a customer's portal users can read their own; who may read this is decided by record
+    rules (the customer's salesperson, its key-account manager and team, key-account
+    managers of the same company). A partner shared by two companies has one key account in
+    each, with its own tier and manager.
+    """
+
+    _name = "sfa.key.account"
+    _description = "Key Account"
+    _inherit = ["mail.thread", "mail.activity.mixin", "sfa.access.mixin"]
+    _order = "revenue desc, name, id"
+    _check_company_auto = True
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        "Customer",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        check_company=True,
+        domain="[('is_company', '=', True)]",
+    )
+    name = fields.Char(related="partner_id.name", store=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    salesperson_id = fields.Many2one(related="partner_id.user_id", string="Salesperson")
+    is_key = fields.Boolean("Key Account", tracking=True, index=True)
+    tier_id = fields.Many2one(
+        "sfa.key.account.tier",
+        index=True,
+        ondelete="restrict",
+        check_company=True,
+        tracking=True,
+        help="Tier of the customer pyramid; changes are kept in the tier history.",
+    )
+    tier_date = fields.Date("Tier Changed On", readonly=True, copy=False)
+    manager_id = fields.Many2one(
+        "res.users", "Key Account Manager", tracking=True, index=True, check_company=True
+    )
+    member_ids = fields.One2many(
+        "sfa.key.account.member", "key_account_id", "Account Team", copy=False
+    )
+    relationship = fields.Selection(
+        [
+            ("clip", "Clip (transactional)"),
+            ("zipper", "Zipper (adapted)"),
+            ("velcro", "Velcro (interdependent)"),
+        ],
+        "Relationship Type",
+        tracking=True,
+        help="Clip: pure transaction, standard offer. Zipper: adapted offer, familiar. "
+        "Velcro: customised, interdependent, closest.",
+    )
+    tier_history_ids = fields.One2many(
+        "sfa.key.account.tier.history", "key_account_id", readonly=True
+    )
+    plan_ids = fields.One2many("sfa.account.plan", "key_account_id", "Account Plans")
+    plan_count = fields.Integer("Plans", compute="_compute_plan_count")
+    current_plan_id = fields.Many2one(
+        "sfa.account.plan", compute="_compute_current_plan", store=True
+    )
+    health = fields.Float(
+        related="current_plan_id.health_score",
+        store=True,
+        aggregator="avg",
+        help="0-100 relationship health of the current account plan (see the plan's breakdown).",
+    )
+    # Figures of the last applied 80/20 ranking (for the concentration curve and pivots).
+    rank = fields.Integer(readonly=True, copy=False, aggregator="min")
+    revenue = fields.Monetary("Ranked Revenue", readonly=True, copy=False)
+    cumulative_share = fields.Float(
+        "Cumulative Share (%)", readonly=True, copy=False, aggregator="max", digits=(5, 2)
+    )
+    # The customer record in five parts: basic details are the partner's own fields, the
+    # commercial record is its opportunities; these three are private to the account team.
+    business_info = fields.Html("Business Details", help="Plans, fiscal year, organisation...")
+    personal_info = fields.Html(
+        "Personal Details", help="Birthdays, interests and preferences of the people we meet."
+    )
+    logistics_info = fields.Html("Logistics Details", help="Delivery priorities, sites...")
+    can_manage = fields.Boolean(compute="_compute_can_manage")
+
+    _sql_constraints = [
+        (
+            "partner_company_unique",
+            "unique(partner_id, company_id)",
+            "A customer has one key-account record per company.",
+        ),
+    ]
+
+    def _compute_plan_count(self):
+        counts = dict(
+            self.env["sfa.account.plan"]._read_group(
+                [("key_account_id", "in", self.ids)], ["key_account_id"], ["__count"]
+            )
+        )
+        for account in self:
+            account.plan_count = counts.get(account, 0)
+
+    @api.depends("plan_ids.state", "plan_ids.date_start")
+    def _compute_current_plan(self):
+        """The live plan (active or in review) that started last, else the last plan."""
+        for account in self:
+            plans = account.plan_ids
+            live = plans.filtered(lambda p: p.state in ("active", "review"))
+            account.current_plan_id = (live or plans).sorted(
+                lambda p: (p.date_start, p._origin.id)
+            )[-1:]
+
+    @api.depends_context("uid")
+    def _compute_can_manage(self):
+        self.can_manage = self.env.user.has_group(MANAGER_GROUP)
+
+    @api.constrains("partner_id")
+    def _check_partner_is_account(self):
+        for account in self:
+            if account.partner_id != account.partner_id.commercial_partner_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(person)s is a contact of %(company)s: the key account is the company.",
+                        person=account.partner_id.display_name,
+                        company=account.partner_id.commercial_partner_id.display_name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._sfa_check_protected(vals)
+        accounts = super().create(vals_list)
+        no_tier = self.env["sfa.key.account.tier"]
+        for tier, created in accounts.filtered("tier_id").grouped("tier_id").items():
+            created._sfa_log_tier_changes(dict.fromkeys(created, no_tier), tier)
+        return accounts
+
+    def write(self, vals):
+        self._sfa_check_protected(vals)
+        if "tier_id" not in vals:
+            return super().write(vals)
+        new_tier = self.env["sfa.key.account.tier"].browse(vals["tier_id"])
+        old_tiers = {account: account.tier_id for account in self}
+        changed = self.filtered(lambda a: old_tiers[a] != new_tier)
+        super(SfaKeyAccount, self - changed).write(vals)
+        super(SfaKeyAccount, changed).write(dict(vals, tier_date=fields.Date.context_today(self)))
+        changed._sfa_log_tier_changes(old_tiers, new_tier)
+        return True
+
+    def _sfa_check_protected(self, vals):
+        """Ranking figures come from the 80/20 selection only; key-account status, tier,
+        manager and team are set by key-account managers only."""
+        if self.env.su:
+            return
+        if RANKING_FIELDS & vals.keys() and not is_trusted(self.env, RANKING):
+            raise UserError(
+                self.env._(
+                    "Rank, ranked revenue, cumulative share and tier date are set by the 80/20 "
+                    "selection only."
+                )
+            )
+        if MANAGED_FIELDS & vals.keys() and not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(
+                self.env._(
+                    "Only key-account managers can change key-account status, tier, manager "
+                    "and team."
+                )
+            )
+
+    def _sfa_log_tier_changes(self, old_tiers, new_tier):
+        """Keep the tier history and say it in the key account's chatter (readable only by
+        those who may read the key account), in one batch for all of self."""
+        if not self:
+            return
+        reason = self.env.context.get("sfa_tier_reason") or self.env._("Changed by hand")
+        # sudo: the history is read-only for everyone (no create right); it is written here,
+        # and only here, for tier changes the caller was allowed to make.
+        self.env["sfa.key.account.tier.history"].sudo().create(
+            [
+                {
+                    "key_account_id": account.id,
+                    "from_tier_id": old_tiers[account].id,
+                    "to_tier_id": new_tier.id,
+                    "reason": reason,
+                    "user_id": self.env.uid,
+                }
+                for account in self
+            ]
+        )
+        none = self.env._("no tier")
+        bodies = {
+            account.id: Markup("%s<br/>%s")
+            % (
+                self.env._(
+                    "Tier: %(old)s → %(new)s",
+                    old=old_tiers[account].name or none,
+                    new=new_tier.name or none,
+                ),
+                reason,
+            )
+            for account in self
+        }
+        self._message_log_batch(bodies=bodies)
+
+    @api.model
+    def _sfa_for_partners(self, partners, company):
+        """{partner id: key account of ``company``}, creating the missing ones (not key, no
+        tier) with the caller's rights: only key-account managers may create them."""
+        accounts = self.with_context(active_test=False).search(
+            [("partner_id", "in", partners.ids), ("company_id", "=", company.id)]
+        )
+        by_partner = {account.partner_id.id: account for account in accounts}
+        missing = [p.id for p in partners if p.id not in by_partner]
+        if missing:
+            created = self.with_context(
+                mail_create_nolog=True, mail_create_nosubscribe=True
+            ).create([{"partner_id": pid, "company_id": company.id} for pid in missing])
+            by_partner.update({account.partner_id.id: account for account in created})
+        return by_partner
+
+    def action_view_plans(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sfa_key_accounts.sfa_account_plan_action"
+        )
+        action["domain"] = [("key_account_id", "=", self.id)]
+        action["context"] = {
+            "default_partner_id": self.partner_id.id,
+            "default_company_id": self.company_id.id,
+        }
+        return action
+
+    def action_view_stakeholders(self):
+        self.ensure_one()
+        return self.partner_id.action_view_stakeholders()
+
+    def action_view_value_worksheets(self):
+        self.ensure_one()
+        return self.partner_id.action_view_value_worksheets()
