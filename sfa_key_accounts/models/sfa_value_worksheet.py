@@ -4,13 +4,13 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..engine import value
+from .sfa_access_mixin import is_trusted, trusted
 
 SCENARIOS = ("conservative", "likely")
 FIGURES = ("total_benefit", "total_cost", "net_value", "roi", "payback_months", "npv")
 # Which version is current (and its number) changes only through action_new_version, which
-# puts this object in the context: RPC (XML or JSON) can send a context key, never this very
-# object, so the check below (``is``) cannot be forged.
-_VERSIONING = object()
+# grants this server-only permission (see sfa_access_mixin.trusted: no RPC can forge it).
+VERSIONING = "sfa_value_versioning"
 VERSION_FIELDS = ("is_current", "version")
 
 
@@ -366,7 +366,7 @@ class SfaValueWorksheet(models.Model):
                 )
 
     def _check_versioning(self):
-        if self.env.context.get("sfa_value_versioning") is not _VERSIONING:
+        if not is_trusted(self.env, VERSIONING):
             raise UserError(
                 self.env._(
                     "The current version and the version number of a value worksheet change "
@@ -414,7 +414,7 @@ class SfaValueWorksheet(models.Model):
         self.ensure_one()
         if not self.is_current:
             raise UserError(self.env._("Make the new version from the current one."))
-        versioning = self.with_context(sfa_value_versioning=_VERSIONING)
+        versioning = trusted(self, VERSIONING)
         versioning.write({"is_current": False})
         new = versioning.copy({"version": self.version + 1, "name": self.name})
         new = new.with_env(self.env)
