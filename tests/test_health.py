@@ -32,12 +32,15 @@ def test_worked_example():
 
 def test_changing_one_answer_moves_health_by_its_weight():
     base = {SIGNAL: signal_items([(10, False)] * 10), INDICATOR: [(100, score_fraction(3))]}
-    before, _ = health_score(base)
-    # signals 0, indicators 50 -> (40 x 0 + 30 x 50) / 70
-    assert before == pytest.approx(1500 / 70)
-    base[SIGNAL][0] = (10, 1.0)  # one signal of weight 10 ticked: signals part 0 -> 10
-    after, _ = health_score(base)
-    assert after - before == pytest.approx(40 * 10 / 70)
+    before, breakdown = health_score(base)
+    # no signal ticked: the checklist is not assessed yet, so only the indicators count
+    assert breakdown[SIGNAL] is None
+    assert before == pytest.approx(50)
+    base[SIGNAL] = signal_items([(10, i == 0) for i in range(10)])  # one signal of weight 10
+    after, breakdown = health_score(base)
+    # signals 10, indicators 50 -> (40 x 10 + 30 x 50) / 70
+    assert breakdown[SIGNAL] == pytest.approx(10)
+    assert after == pytest.approx(1900 / 70)
 
 
 def test_nothing_assessed_is_none():
@@ -46,6 +49,12 @@ def test_nothing_assessed_is_none():
         {SIGNAL: None, WILLINGNESS: None, QUALITY: None, INDICATOR: None},
     )
     assert part_score([(0, 1.0)]) is None
+    # a fresh plan: ten unticked signals and no score is "not assessed", not 0
+    fresh = {SIGNAL: signal_items([(10, False)] * 10), WILLINGNESS: [(50, None)] * 2}
+    assert health_score(fresh) == (
+        None,
+        {SIGNAL: None, WILLINGNESS: None, QUALITY: None, INDICATOR: None},
+    )
 
 
 def test_score_fraction_bounds():

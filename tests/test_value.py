@@ -7,6 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sfa_engine.value import (
+    HORIZON_MAX,
+    HORIZON_MIN,
     Flow,
     Rating,
     advantage,
@@ -78,6 +80,28 @@ def test_bad_parameters():
         scenario([Flow(1, "monthly")], [], 3, 5)
 
 
+def test_horizon_is_capped_at_30_years():
+    # 30 years is the longest horizon; more is refused at once instead of computing
+    # a 30,000-year NPV for minutes
+    assert (HORIZON_MIN, HORIZON_MAX) == (1, 30)
+    assert scenario([Flow(100, "yearly")], [], 30, 0).total_benefit == Decimal("3000.00")
+    for horizon in (31, 1000, 30000):
+        with pytest.raises(ValueError):
+            scenario([Flow(100, "yearly")], [], horizon, 5)
+        with pytest.raises(ValueError):
+            yearly_totals([Flow(100, "yearly")], horizon)
+        with pytest.raises(ValueError):
+            cost_of_doing_nothing([Flow(100, "yearly")], horizon)
+
+
+@pytest.mark.parametrize("amount", [float("inf"), float("-inf"), float("nan"), "nan"])
+def test_amounts_must_be_finite(amount):
+    with pytest.raises(ValueError):
+        scenario([Flow(amount)], [], 3, 5)
+    with pytest.raises(ValueError):
+        scenario([], [], 3, amount)
+
+
 def test_cost_of_doing_nothing():
     # 6,000 a year + 1,200 once over 2 years = 13,200 / 24 months
     assert cost_of_doing_nothing([Flow(6000, "yearly"), Flow(1200)], 2) == Decimal("550.00")
@@ -94,6 +118,11 @@ def test_benchmarks():
     assert benchmark_problem("lower", 5, 8, 12) == "quartiles_contradict_direction"
     assert benchmark_problem("higher", 60, 80, 95) is None
     assert benchmark_problem("higher", 95, 80, 60) == "quartiles_contradict_direction"
+    # a target worse than the average would value the likely case below the conservative one
+    assert benchmark_problem("lower", 12, 8, 5, target=6) is None
+    assert benchmark_problem("lower", 12, 8, 5, target=8) is None
+    assert benchmark_problem("lower", 12, 8, 5, target=9) == "target_worse_than_average"
+    assert benchmark_problem("higher", 60, 80, 95, target=70) == "target_worse_than_average"
     assert [quartile_position("lower", v, 12, 8, 5) for v in (4, 5, 7, 8, 10, 12, 15)] == [
         1,
         1,

@@ -4,7 +4,9 @@ The score rolls up four parts, each itself 0-100:
 
 ``signal``
     the ten relationship-strength signals ("tells you the faults of your products", ...):
-    weight of the signals present / weight of all signals x 100.
+    weight of the signals present / weight of all signals x 100. A checklist cannot tell
+    "none of these is true" from "not looked at yet", so while no signal is ticked the part
+    is not assessed (None), never 0.
 ``willingness`` and ``quality``
     the customer status analysis (willingness and quality assessments), and
 ``indicator``
@@ -14,7 +16,8 @@ The score rolls up four parts, each itself 0-100:
 
 Health = the weighted mean of the parts that have data, with :data:`PART_WEIGHTS`
 (signals 40, willingness 15, quality 15, indicators 30). A part with no data is left out and
-the other weights renormalised; with no data at all the health is ``None`` (not assessed).
+the other weights renormalised; with no data at all the health is ``None`` (not assessed),
+which callers must show and aggregate as empty, never as 0.
 
 Worked example: 3 of 10 equally weighted signals present -> 30; willingness answered 5 and
 3 on two items of weight 50 -> (1 x 50 + 0.5 x 50) / 100 x 100 = 75; quality not answered;
@@ -54,7 +57,11 @@ def part_score(items):
 
 
 def signal_items(signals):
-    """``(weight, present)`` pairs of the strength-signal checklist as part items."""
+    """``(weight, present)`` pairs of the strength-signal checklist as part items; while no
+    signal is ticked every item is unanswered (the part is not assessed)."""
+    signals = list(signals)
+    if not any(present for _w, present in signals):
+        return [(w, None) for w, _present in signals]
     return [(w, 1.0 if present else 0.0) for w, present in signals]
 
 

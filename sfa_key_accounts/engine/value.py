@@ -16,6 +16,9 @@ Conventions (the public contract of ``sfa.value.worksheet``):
 * Cost of doing nothing per month = the likely benefit forgone per month, i.e. total likely
   benefit / (12 x horizon) (the value balance of §2).
 
+* The horizon is a whole number of years from :data:`HORIZON_MIN` to :data:`HORIZON_MAX`
+  (1-30); amounts and the rate must be finite numbers. Anything else raises ValueError.
+
 All arithmetic is exact (fractions); results are rounded half-up to the currency's rounding.
 """
 
@@ -25,6 +28,7 @@ from fractions import Fraction
 from math import ceil
 
 ONE_TIME, YEARLY = "one_time", "yearly"
+HORIZON_MIN, HORIZON_MAX = 1, 30
 
 
 @dataclass(frozen=True)
@@ -46,7 +50,19 @@ class Scenario:
 
 
 def _frac(value):
-    return Fraction(Decimal(str(value)))
+    number = Decimal(str(value))
+    if not number.is_finite():
+        raise ValueError(f"{value!r} is not a finite number")
+    return Fraction(number)
+
+
+def _years(horizon_years):
+    """The horizon as a whole number of years within HORIZON_MIN..HORIZON_MAX."""
+    if not HORIZON_MIN <= horizon_years <= HORIZON_MAX or int(horizon_years) != horizon_years:
+        raise ValueError(
+            f"the horizon is a whole number of years from {HORIZON_MIN} to {HORIZON_MAX}"
+        )
+    return int(horizon_years)
 
 
 def _round(value, rounding):
@@ -65,12 +81,10 @@ def _split(flows):
 
 def scenario(benefits, costs, horizon_years, discount_rate_pct, rounding="0.01"):
     """Financials of one scenario (conservative or likely) from its benefit and cost flows."""
-    if horizon_years < 1 or int(horizon_years) != horizon_years:
-        raise ValueError("the horizon is a whole number of years, at least 1")
+    years = _years(horizon_years)
     rate = _frac(discount_rate_pct) / 100
     if not 0 <= rate <= 1:
         raise ValueError("the discount rate is between 0 and 100%")
-    years = int(horizon_years)
     benefit_once, benefit_yearly = _split(benefits)
     cost_once, cost_yearly = _split(costs)
     total_benefit = benefit_once + benefit_yearly * years
@@ -103,26 +117,32 @@ def scenario(benefits, costs, horizon_years, discount_rate_pct, rounding="0.01")
 def yearly_totals(flows, horizon_years, rounding="0.01"):
     """Amount per year of the horizon: year 0 holds the one-time amounts, years 1..horizon
     the yearly ones (as the NPV sees them)."""
+    years = _years(horizon_years)
     once, yearly = _split(flows)
-    return [_round(once, rounding)] + [_round(yearly, rounding)] * int(horizon_years)
+    return [_round(once, rounding)] + [_round(yearly, rounding)] * years
 
 
 def cost_of_doing_nothing(likely_benefits, horizon_years, rounding="0.01"):
     """Likely benefit forgone per month of delay."""
+    years = _years(horizon_years)
     once, yearly = _split(likely_benefits)
-    total = once + yearly * int(horizon_years)
-    return _round(total / (12 * int(horizon_years)), rounding)
+    total = once + yearly * years
+    return _round(total / (12 * years), rounding)
 
 
 # --- benchmarks ---------------------------------------------------------------------------------
 HIGHER, LOWER = "higher", "lower"
 
 
-def benchmark_problem(direction, worst, average, best):
-    """None, or why the quartiles contradict the direction (worst -> average -> best)."""
+def benchmark_problem(direction, worst, average, best, target=None):
+    """None, or why the benchmark does not hold: the quartiles contradict the direction
+    (worst -> average -> best), or the ``target`` (when given) is worse than the average,
+    which would value the likely case below the conservative one."""
     ordered = worst <= average <= best if direction == HIGHER else worst >= average >= best
     if not ordered:
         return "quartiles_contradict_direction"
+    if target is not None and (target < average if direction == HIGHER else target > average):
+        return "target_worse_than_average"
     return None
 
 

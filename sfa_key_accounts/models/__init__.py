@@ -1,4 +1,5 @@
 from . import sfa_access_mixin
+from . import sfa_number_mixin
 from . import sfa_key_account_tier
 from . import sfa_key_account
 from . import sfa_key_account_tier_history

@@ -2,6 +2,9 @@ from odoo import api, fields, models
 
 from ..wizard.sfa_key_account_selection import AUTO_APPLY_PARAM
 from .crm_lead import STALE_DAYS_PARAM
+from .sfa_number_mixin import check_numbers
+
+STALE_DAYS = (1, 3650)
 
 
 class ResConfigSettings(models.TransientModel):
@@ -19,6 +22,17 @@ class ResConfigSettings(models.TransientModel):
     sfa_stale_days = fields.Integer(
         "Key player stale after (days)", config_parameter=STALE_DAYS_PARAM, default=30
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # only this addon's settings: the other numbers of the settings are not ours to check
+        for vals in vals_list:
+            check_numbers(self, vals, {"sfa_stale_days": STALE_DAYS}, fnames={"sfa_stale_days"})
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_numbers(self, vals, {"sfa_stale_days": STALE_DAYS}, fnames={"sfa_stale_days"})
+        return super().write(vals)
 
     @api.depends("company_id")
     def _compute_sfa_retier_enabled(self):

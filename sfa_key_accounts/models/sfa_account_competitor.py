@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class SfaAccountCompetitor(models.Model):
@@ -6,8 +7,9 @@ class SfaAccountCompetitor(models.Model):
 
     _name = "sfa.account.competitor"
     _description = "Competitor at an Account"
-    _inherit = ["sfa.access.mixin"]
+    _inherit = ["sfa.access.mixin", "sfa.number.mixin"]
     _order = "plan_id, share_pct desc, id"
+    _sfa_number_bounds = {"share_pct": (0, 100)}
 
     plan_id = fields.Many2one("sfa.account.plan", required=True, index=True, ondelete="cascade")
     competitor_id = fields.Many2one("res.partner", required=True)
@@ -32,3 +34,20 @@ class SfaAccountCompetitor(models.Model):
             "A competitor's estimated share is between 0 and 100%.",
         ),
     ]
+
+    @api.constrains("plan_id", "share_pct")
+    def _check_total_share(self):
+        """The competitors of one plan share at most the whole account."""
+        totals = self._read_group(
+            [("plan_id", "in", self.plan_id.ids)], ["plan_id"], ["share_pct:sum"]
+        )
+        for plan, total in totals:
+            if total > 100.05:  # shares have one decimal
+                raise ValidationError(
+                    self.env._(
+                        "The estimated shares of the competitors at %(plan)s add up to "
+                        "%(total)s%%: together they cannot hold more than 100%%.",
+                        plan=plan.name,
+                        total=round(total, 1),
+                    )
+                )

@@ -7,7 +7,7 @@ class SfaAccountNeed(models.Model):
 
     _name = "sfa.account.need"
     _description = "Customer Need (TOWS)"
-    _inherit = ["sfa.access.mixin"]
+    _inherit = ["sfa.access.mixin", "sfa.number.mixin"]
     _order = "plan_id, priority desc, sequence, id"
 
     plan_id = fields.Many2one("sfa.account.plan", required=True, index=True, ondelete="cascade")

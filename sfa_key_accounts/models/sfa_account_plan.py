@@ -4,8 +4,10 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..engine import health
+from .nullable_float import NullableFloat
 
 LIVE_STATES = ("active", "review")
+REVIEW_INTERVAL_MONTHS = (1, 60)
 
 
 class SfaAccountPlan(models.Model):
@@ -15,9 +17,10 @@ class SfaAccountPlan(models.Model):
 
     _name = "sfa.account.plan"
     _description = "Account Plan"
-    _inherit = ["mail.thread", "mail.activity.mixin", "sfa.access.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "sfa.access.mixin", "sfa.number.mixin"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
+    _sfa_number_bounds = {"review_interval_months": REVIEW_INTERVAL_MONTHS}
 
     name = fields.Char(required=True, tracking=True)
     partner_id = fields.Many2one(
@@ -100,11 +103,29 @@ class SfaAccountPlan(models.Model):
         "Evaluation Indicators",
         domain=[("kind", "=", health.INDICATOR)],
     )
-    health_score = fields.Float("Health", compute="_compute_health", store=True, aggregator="avg")
-    health_signal = fields.Float("Strength Signals Score", compute="_compute_health", store=True)
-    health_willingness = fields.Float("Willingness Score", compute="_compute_health", store=True)
-    health_quality = fields.Float("Quality Score", compute="_compute_health", store=True)
-    health_indicator = fields.Float("Evaluation Score", compute="_compute_health", store=True)
+    # 0-100, or empty when not assessed (no answer in that part): NULL in the column, None in
+    # Python, False over RPC, left out of averages; *_assessed says which, for views/filters.
+    health_score = NullableFloat("Health", compute="_compute_health", store=True, aggregator="avg")
+    health_signal = NullableFloat(
+        "Strength Signals Score", compute="_compute_health", store=True, aggregator="avg"
+    )
+    health_willingness = NullableFloat(
+        "Willingness Score", compute="_compute_health", store=True, aggregator="avg"
+    )
+    health_quality = NullableFloat(
+        "Quality Score", compute="_compute_health", store=True, aggregator="avg"
+    )
+    health_indicator = NullableFloat(
+        "Evaluation Score", compute="_compute_health", store=True, aggregator="avg"
+    )
+    health_assessed = fields.Boolean(compute="_compute_health", store=True, index=True)
+    health_signal_assessed = fields.Boolean(compute="_compute_health", store=True)
+    health_willingness_assessed = fields.Boolean(compute="_compute_health", store=True)
+    health_quality_assessed = fields.Boolean(compute="_compute_health", store=True)
+    health_indicator_assessed = fields.Boolean(compute="_compute_health", store=True)
+    health_label = fields.Char(
+        compute="_compute_health_label", help="Says 'Not assessed' where the health is empty."
+    )
     review_interval_months = fields.Integer("Review Every (months)", default=3)
     next_review_date = fields.Date(tracking=True, copy=False)
     # The customer record's five parts, edited on the customer and reachable from the plan.
@@ -144,18 +165,26 @@ class SfaAccountPlan(models.Model):
     def _compute_health(self):
         for plan in self:
             parts = {kind: [] for kind in health.KINDS}
+            signals = []
             for line in plan.assessment_ids:
                 if line.kind == health.SIGNAL:
-                    parts[line.kind].extend(health.signal_items([(line.weight, line.present)]))
+                    signals.append((line.weight, line.present))
                 else:
                     score = int(line.score) if line.score else None
                     parts[line.kind].append((line.weight, health.score_fraction(score)))
+            parts[health.SIGNAL] = health.signal_items(signals)  # the checklist as a whole
             score, breakdown = health.health_score(parts)
-            plan.health_score = score or 0.0
-            plan.health_signal = breakdown[health.SIGNAL] or 0.0
-            plan.health_willingness = breakdown[health.WILLINGNESS] or 0.0
-            plan.health_quality = breakdown[health.QUALITY] or 0.0
-            plan.health_indicator = breakdown[health.INDICATOR] or 0.0
+            plan.health_score = score
+            plan.health_assessed = score is not None
+            for kind in health.KINDS:
+                plan[f"health_{kind}"] = breakdown[kind]
+                plan[f"health_{kind}_assessed"] = breakdown[kind] is not None
+
+    @api.depends("health_assessed")
+    @api.depends_context("lang")
+    def _compute_health_label(self):
+        for plan in self:
+            plan.health_label = False if plan.health_assessed else self.env._("Not assessed")
 
     @api.constrains("date_start", "date_end")
     def _check_dates(self):
@@ -167,6 +196,22 @@ class SfaAccountPlan(models.Model):
                         plan=plan.name,
                         end=plan.date_end,
                         start=plan.date_start,
+                    )
+                )
+
+    @api.constrains("partner_id")
+    def _check_partner_is_account(self):
+        """A plan is for an account: a company, or a customer standing alone, never a
+        contact person of a company, whose revenue and deals are the company's."""
+        for plan in self:
+            account = plan.partner_id.commercial_partner_id
+            if plan.partner_id != account:
+                raise ValidationError(
+                    self.env._(
+                        "%(contact)s is a contact person of %(account)s: make the account plan "
+                        "for %(account)s.",
+                        contact=plan.partner_id.name,
+                        account=account.display_name,
                     )
                 )
 
@@ -235,7 +280,7 @@ class SfaAccountPlan(models.Model):
             vals.setdefault("name", self.env._("%s (copy)", plan.name))
         return vals_list
 
-    # --- actions ---------------------------------------------------------------------------
+    # --- actions (they return True or an action: XML-RPC cannot marshal None) ---------------
     def action_activate(self):
         self._check_criteria_weights()
         self.filtered(lambda p: p.state == "draft").write({"state": "active"})
@@ -243,9 +288,11 @@ class SfaAccountPlan(models.Model):
             plan.next_review_date = fields.Date.context_today(plan) + relativedelta(
                 months=plan.review_interval_months
             )
+        return True
 
     def action_start_review(self):
         self.filtered(lambda p: p.state == "active").write({"state": "review"})
+        return True
 
     def action_review_done(self):
         for plan in self.filtered(lambda p: p.state == "review"):
@@ -260,19 +307,24 @@ class SfaAccountPlan(models.Model):
                     + relativedelta(months=plan.review_interval_months),
                 }
             )
+        return True
 
     def action_close(self):
         self.write({"state": "closed"})
         self.activity_unlink(["sfa_key_accounts.mail_activity_type_account_review"])
+        return True
 
     def action_reset_draft(self):
         self.filtered(lambda p: p.state == "closed").write({"state": "draft"})
+        return True
 
     def action_sync_assessments(self):
         self._sync_assessments()
+        return True
 
     def action_print(self):
-        return self.env.ref("sfa_key_accounts.sfa_account_plan_report").report_action(self)
+        # data={}: report_action's default data=None cannot be marshalled by XML-RPC
+        return self.env.ref("sfa_key_accounts.sfa_account_plan_report").report_action(self, data={})
 
     # --- business methods -------------------------------------------------------------------
     def _sync_assessments(self):

@@ -15,7 +15,7 @@ class SfaAccountPlanAssessment(models.Model):
 
     _name = "sfa.account.plan.assessment"
     _description = "Account Plan Health Answer"
-    _inherit = ["sfa.access.mixin"]
+    _inherit = ["sfa.access.mixin", "sfa.number.mixin"]
     _order = "plan_id, kind, sequence, id"
 
     plan_id = fields.Many2one("sfa.account.plan", required=True, index=True, ondelete="cascade")

@@ -6,7 +6,7 @@ class SfaAccountPlanLever(models.Model):
 
     _name = "sfa.account.plan.lever"
     _description = "Account Plan Switching-Cost Lever"
-    _inherit = ["sfa.access.mixin"]
+    _inherit = ["sfa.access.mixin", "sfa.number.mixin"]
     _order = "plan_id, sequence, id"
 
     plan_id = fields.Many2one("sfa.account.plan", required=True, index=True, ondelete="cascade")

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .sfa_number_mixin import MAX_AMOUNT
+
 MEASURES = [
     ("won_revenue", "Won revenue in the plan period"),
     ("won_count", "Won opportunities in the plan period"),
@@ -15,8 +17,9 @@ class SfaAccountPlanObjective(models.Model):
 
     _name = "sfa.account.plan.objective"
     _description = "Account Plan Objective"
-    _inherit = ["sfa.access.mixin"]
+    _inherit = ["sfa.access.mixin", "sfa.number.mixin"]
     _order = "plan_id, sequence, id"
+    _sfa_number_bounds = {"target": (0, MAX_AMOUNT)}
 
     plan_id = fields.Many2one("sfa.account.plan", required=True, index=True, ondelete="cascade")
     sequence = fields.Integer(default=10)

@@ -39,7 +39,7 @@ class SfaAccountSwot(models.Model):
 
     _name = "sfa.account.swot"
     _description = "Customer SWOT Item"
-    _inherit = ["sfa.access.mixin"]
+    _inherit = ["sfa.access.mixin", "sfa.number.mixin"]
     _order = "plan_id, quadrant, sequence, id"
 
     plan_id = fields.Many2one("sfa.account.plan", required=True, index=True, ondelete="cascade")

@@ -9,7 +9,9 @@ class SfaHealthCriterion(models.Model):
 
     _name = "sfa.health.criterion"
     _description = "Relationship Health Criterion"
+    _inherit = ["sfa.number.mixin"]
     _order = "kind, sequence, id"
+    _sfa_number_bounds = {"weight": (0, 100)}
 
     name = fields.Char(required=True, translate=True)
     kind = fields.Selection(

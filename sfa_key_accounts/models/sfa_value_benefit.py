@@ -1,6 +1,8 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from ..engine import value
+from .sfa_number_mixin import MAX_AMOUNT
 
 TANGIBLE = ("cost_saving", "revenue_growth", "margin")
 
@@ -13,6 +15,10 @@ class SfaValueBenefit(models.Model):
     _description = "Value Worksheet Benefit"
     _inherit = ["sfa.value.line.mixin"]
     _order = "worksheet_id, phase, sequence, id"
+    _sfa_number_bounds = {
+        "conservative_amount": (0, MAX_AMOUNT),
+        "likely_amount": (0, MAX_AMOUNT),
+    }
 
     category = fields.Selection(
         [
@@ -76,3 +82,27 @@ class SfaValueBenefit(models.Model):
             to_target = value.improvement(kpi.direction, kpi.current_value, kpi.target)
             benefit.conservative_amount = to_average * kpi.value_per_unit
             benefit.likely_amount = to_target * kpi.value_per_unit
+
+    @api.constrains("conservative_amount", "likely_amount")
+    def _check_conservative_not_above_likely(self):
+        for benefit in self:
+            if benefit.conservative_amount > benefit.likely_amount:
+                raise ValidationError(
+                    self.env._(
+                        "The conservative estimate of a benefit (%(conservative)s) cannot be "
+                        "above its likely estimate (%(likely)s).",
+                        conservative=benefit.conservative_amount,
+                        likely=benefit.likely_amount,
+                    )
+                )
+
+    @api.constrains("worksheet_id", "kpi_id", "need_id")
+    def _check_same_worksheet(self):
+        for benefit in self:
+            if (benefit.kpi_id.worksheet_id | benefit.need_id.worksheet_id) - benefit.worksheet_id:
+                raise ValidationError(
+                    self.env._(
+                        "A benefit can only come from a benchmark and serve a need of its own "
+                        "worksheet."
+                    )
+                )

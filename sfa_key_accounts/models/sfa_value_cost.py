@@ -1,5 +1,6 @@
-from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import fields, models
+
+from .sfa_number_mixin import MAX_AMOUNT
 
 
 class SfaValueCost(models.Model):
@@ -9,6 +10,7 @@ class SfaValueCost(models.Model):
     _description = "Value Worksheet Cost"
     _inherit = ["sfa.value.line.mixin"]
     _order = "worksheet_id, sequence, id"
+    _sfa_number_bounds = {"amount": (0, MAX_AMOUNT)}
 
     name = fields.Char("Cost", required=True)
     recurrence = fields.Selection(
@@ -16,11 +18,3 @@ class SfaValueCost(models.Model):
     )
     currency_id = fields.Many2one(related="worksheet_id.currency_id")
     amount = fields.Monetary(required=True)
-
-    @api.constrains("amount")
-    def _check_amount(self):
-        for cost in self:
-            if cost.amount < 0:
-                raise ValidationError(
-                    self.env._("The cost %(name)s cannot be negative.", name=cost.name)
-                )

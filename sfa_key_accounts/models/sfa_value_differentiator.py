@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
 
 from ..engine import value
 from .sfa_differentiator_category import LEVELS
@@ -13,6 +12,11 @@ class SfaValueDifferentiator(models.Model):
     _description = "Value Worksheet Differentiator"
     _inherit = ["sfa.value.line.mixin"]
     _order = "worksheet_id, level, sequence, id"
+    _sfa_number_bounds = {
+        "our_rating": (value.RATING_MIN, value.RATING_MAX),
+        "competitor_rating": (value.RATING_MIN, value.RATING_MAX),
+        "importance": (value.RATING_MIN, value.RATING_MAX),
+    }
 
     level = fields.Selection(LEVELS, required=True, default="product")
     category_id = fields.Many2one("sfa.differentiator.category", domain="[('level', '=', level)]")
@@ -31,16 +35,3 @@ class SfaValueDifferentiator(models.Model):
             ratings = (line.importance, line.our_rating, line.competitor_rating)
             in_range = all(value.RATING_MIN <= r <= value.RATING_MAX for r in ratings)
             line.advantage = value.advantage(*ratings) if in_range else 0
-
-    @api.constrains("importance", "our_rating", "competitor_rating")
-    def _check_ratings(self):
-        for line in self:
-            for rating in (line.importance, line.our_rating, line.competitor_rating):
-                if not value.RATING_MIN <= rating <= value.RATING_MAX:
-                    raise ValidationError(
-                        self.env._(
-                            "Ratings and importance are between 1 and 5 (%(line)s: %(rating)s).",
-                            line=line.name,
-                            rating=rating,
-                        )
-                    )

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..engine import value
+from .sfa_number_mixin import MAX_AMOUNT
 
 
 class SfaValueKpi(models.Model):
@@ -12,6 +13,7 @@ class SfaValueKpi(models.Model):
     _description = "Value Worksheet Benchmark"
     _inherit = ["sfa.value.line.mixin"]
     _order = "worksheet_id, sequence, id"
+    _sfa_number_bounds = {"value_per_unit": (0, MAX_AMOUNT)}
 
     name = fields.Char("Metric", required=True)
     unit = fields.Char()
@@ -52,12 +54,31 @@ class SfaValueKpi(models.Model):
             kpi.gap_to_average = value.improvement(*args, kpi.average)
             kpi.gap_to_best = value.improvement(*args, kpi.best_quartile)
 
-    @api.constrains("direction", "worst_quartile", "average", "best_quartile")
+    @api.constrains(
+        "direction", "worst_quartile", "average", "best_quartile", "target", "value_per_unit"
+    )
     def _check_quartiles(self):
         for kpi in self:
-            if value.benchmark_problem(
-                kpi.direction, kpi.worst_quartile, kpi.average, kpi.best_quartile
-            ):
+            # the target only matters when the benchmark values a benefit
+            problem = value.benchmark_problem(
+                kpi.direction,
+                kpi.worst_quartile,
+                kpi.average,
+                kpi.best_quartile,
+                target=kpi.target if kpi.value_per_unit else None,
+            )
+            if problem == "target_worse_than_average":
+                raise ValidationError(
+                    self.env._(
+                        "The target of %(metric)s (%(target)s) is worse than the average "
+                        "(%(average)s): the likely benefit it values would be below the "
+                        "conservative one.",
+                        metric=kpi.name,
+                        target=kpi.target,
+                        average=kpi.average,
+                    )
+                )
+            if problem:
                 raise ValidationError(
                     self.env._(
                         "The quartiles of %(metric)s contradict its direction: when %(direction)s,"

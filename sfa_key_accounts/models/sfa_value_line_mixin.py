@@ -3,11 +3,11 @@ from odoo import api, fields, models
 
 class SfaValueLineMixin(models.AbstractModel):
     """Lines of a value worksheet: they can only change while their worksheet can (the
-    current version, not yet agreed)."""
+    current version, not yet agreed), and their numbers are checked (sfa.number.mixin)."""
 
     _name = "sfa.value.line.mixin"
     _description = "Value Worksheet Line"
-    _inherit = ["sfa.access.mixin"]
+    _inherit = ["sfa.access.mixin", "sfa.number.mixin"]
 
     worksheet_id = fields.Many2one(
         "sfa.value.worksheet", required=True, index=True, ondelete="cascade"

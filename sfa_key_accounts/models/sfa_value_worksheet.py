@@ -4,9 +4,14 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..engine import value
+from .sfa_access_mixin import is_trusted, trusted
 
 SCENARIOS = ("conservative", "likely")
 FIGURES = ("total_benefit", "total_cost", "net_value", "roi", "payback_months", "npv")
+# Which version is current (and its number) changes only through action_new_version, which
+# grants this server-only permission (see sfa_access_mixin.trusted: no RPC can forge it).
+VERSIONING = "sfa_value_versioning"
+VERSION_FIELDS = ("is_current", "version")
 
 
 class SfaValueWorksheet(models.Model):
@@ -17,9 +22,13 @@ class SfaValueWorksheet(models.Model):
 
     _name = "sfa.value.worksheet"
     _description = "Value Worksheet"
-    _inherit = ["mail.thread", "mail.activity.mixin", "sfa.access.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "sfa.access.mixin", "sfa.number.mixin"]
     _order = "lead_id, version desc"
     _check_company_auto = True
+    _sfa_number_bounds = {
+        "horizon_years": (value.HORIZON_MIN, value.HORIZON_MAX),
+        "discount_rate": (0, 100),
+    }
 
     name = fields.Char(required=True, tracking=True)
     lead_id = fields.Many2one(
@@ -113,9 +122,19 @@ class SfaValueWorksheet(models.Model):
     )
     def _compute_figures(self):
         for worksheet in self:
+            if not worksheet._has_valid_parameters():
+                # typed in a form, not saved (saving is refused): compute nothing rather
+                # than a 30,000-year NPV
+                for name in SCENARIOS:
+                    for figure in FIGURES:
+                        worksheet[f"{name}_{figure}"] = 0
+                    worksheet[f"{name}_pays_back"] = False
+                worksheet.has_cost = bool(worksheet.cost_ids)
+                worksheet.cost_of_doing_nothing = 0
+                continue
             rounding = worksheet.currency_id.rounding or 0.01
-            horizon = max(worksheet.horizon_years, 1)
-            rate = min(max(worksheet.discount_rate, 0.0), 100.0)
+            horizon = worksheet.horizon_years
+            rate = worksheet.discount_rate
             tangible = worksheet.benefit_ids.filtered("tangible")
             costs = [value.Flow(c.amount, c.recurrence) for c in worksheet.cost_ids]
             flows = {}
@@ -133,6 +152,14 @@ class SfaValueWorksheet(models.Model):
             worksheet.cost_of_doing_nothing = float(
                 value.cost_of_doing_nothing(flows["likely"], horizon, rounding)
             )
+
+    def _has_valid_parameters(self):
+        """Whether the horizon and rate are within what the engine computes (1-30 years,
+        0-100%); the number check refuses to save anything else."""
+        return (
+            value.HORIZON_MIN <= self.horizon_years <= value.HORIZON_MAX
+            and 0 <= self.discount_rate <= 100
+        )
 
     def _scenario_flows(self):
         """{scenario: [engine Flow]} of the tangible benefits of one worksheet."""
@@ -155,7 +182,9 @@ class SfaValueWorksheet(models.Model):
             worksheet.benefit_by_year_html = worksheet._benefit_by_year_table()
 
     def _benefit_by_year_table(self):
-        horizon = max(self.horizon_years, 1)
+        if not self._has_valid_parameters():
+            return False
+        horizon = self.horizon_years
         rounding = self.currency_id.rounding or 0.01
         flows = self._scenario_flows()
         years = {n: value.yearly_totals(flows[n], horizon, rounding) for n in SCENARIOS}
@@ -234,23 +263,6 @@ class SfaValueWorksheet(models.Model):
                 else False
             )
 
-    @api.constrains("horizon_years", "discount_rate")
-    def _check_parameters(self):
-        for worksheet in self:
-            if worksheet.horizon_years < 1:
-                raise ValidationError(
-                    self.env._(
-                        "The horizon of %(name)s must be at least one year.", name=worksheet.name
-                    )
-                )
-            if not 0 <= worksheet.discount_rate <= 100:
-                raise ValidationError(
-                    self.env._(
-                        "The discount rate of %(name)s must be between 0 and 100%%.",
-                        name=worksheet.name,
-                    )
-                )
-
     @api.constrains("lead_id", "is_current")
     def _check_one_current(self):
         for worksheet in self.filtered("is_current"):
@@ -270,10 +282,97 @@ class SfaValueWorksheet(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        forged = any(field in vals for vals in vals_list for field in VERSION_FIELDS) or any(
+            f"default_{field}" in self.env.context for field in VERSION_FIELDS
+        )
+        if forged:
+            self._check_versioning()
+        return super().create(vals_list)
+
     def write(self, vals):
+        if set(VERSION_FIELDS) & vals.keys():
+            self._check_versioning()
         if set(vals) - {"is_current", "message_main_attachment_id"}:
             self._check_editable()
         return super().write(vals)
+
+    def copy(self, default=None):
+        """Copy the lines too, the benefits pointing at the copy's own benchmarks and needs
+        (a plain copy would keep the original's)."""
+        default = dict(default or {})
+        remap = "benefit_ids" not in default
+        default.setdefault("benefit_ids", [])
+        copies = super().copy(default)
+        if remap:
+            vals_list = []
+            for old, new in zip(self, copies, strict=True):
+                kpis = self._copied_lines(old, new, "kpi_ids", default)
+                needs = self._copied_lines(old, new, "need_ids", default)
+                benefits = old.benefit_ids.sorted("id")
+                for benefit, vals in zip(
+                    benefits, benefits.copy_data({"worksheet_id": new.id}), strict=True
+                ):
+                    vals["kpi_id"] = kpis.get(benefit.kpi_id, benefit.kpi_id.browse()).id
+                    vals["need_id"] = needs.get(benefit.need_id, benefit.need_id.browse()).id
+                    vals_list.append(vals)
+            self.env["sfa.value.benefit"].create(vals_list)
+        return copies
+
+    @staticmethod
+    def _copied_lines(old, new, fname, default):
+        """{line of ``old``: its copy in ``new``} for the one2many ``fname`` (copy_data
+        duplicates lines in the order of their ids)."""
+        if fname in default:
+            return {}
+        return dict(zip(old[fname].sorted("id"), new[fname].sorted("id"), strict=True))
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_history(self):
+        """Agreed worksheets and older versions are the history of the deal, and a current
+        version with older ones is what the deal shows: only a first version not agreed yet
+        can be deleted."""
+        with_history = {
+            lead
+            for [lead] in self._read_group(
+                [("lead_id", "in", self.lead_id.ids), ("is_current", "=", False)], ["lead_id"]
+            )
+        }
+        for worksheet in self:
+            if worksheet.state == "agreed":
+                raise UserError(
+                    self.env._(
+                        "%(name)s is agreed with the customer and cannot be deleted.",
+                        name=worksheet.name,
+                    )
+                )
+            if not worksheet.is_current:
+                raise UserError(
+                    self.env._(
+                        "Version %(version)s of %(name)s is an older version: it is kept as "
+                        "the history of the deal and cannot be deleted.",
+                        version=worksheet.version,
+                        name=worksheet.name,
+                    )
+                )
+            if worksheet.lead_id in with_history:
+                raise UserError(
+                    self.env._(
+                        "%(name)s has older versions: it is the deal's current case and "
+                        "cannot be deleted; change it or make a new version.",
+                        name=worksheet.name,
+                    )
+                )
+
+    def _check_versioning(self):
+        if not is_trusted(self.env, VERSIONING):
+            raise UserError(
+                self.env._(
+                    "The current version and the version number of a value worksheet change "
+                    "only through New Version."
+                )
+            )
 
     def _check_editable(self):
         """Agreed worksheets and older versions are read-only, their state included: an
@@ -297,22 +396,28 @@ class SfaValueWorksheet(models.Model):
                     )
                 )
 
+    # Buttons return True or an action: XML-RPC cannot marshal None.
     def action_share(self):
         self.filtered(lambda w: w.state == "draft").write({"state": "shared"})
+        return True
 
     def action_agree(self):
         self.filtered(lambda w: w.state in ("draft", "shared")).write({"state": "agreed"})
+        return True
 
     def action_reset_draft(self):
         self.filtered(lambda w: w.state == "shared").write({"state": "draft"})
+        return True
 
     def action_new_version(self):
         """Copy this worksheet into a new current version; this one stays as it is."""
         self.ensure_one()
         if not self.is_current:
             raise UserError(self.env._("Make the new version from the current one."))
-        self.write({"is_current": False})
-        new = self.copy({"version": self.version + 1, "is_current": True, "name": self.name})
+        versioning = trusted(self, VERSIONING)
+        versioning.write({"is_current": False})
+        new = versioning.copy({"version": self.version + 1, "name": self.name})
+        new = new.with_env(self.env)
         new.message_post(
             body=self.env._(
                 "Version %(version)s, made from version %(old)s.",
@@ -338,4 +443,7 @@ class SfaValueWorksheet(models.Model):
         return action
 
     def action_print(self):
-        return self.env.ref("sfa_key_accounts.sfa_value_worksheet_report").report_action(self)
+        # data={}: report_action's default data=None cannot be marshalled by XML-RPC
+        return self.env.ref("sfa_key_accounts.sfa_value_worksheet_report").report_action(
+            self, data={}
+        )

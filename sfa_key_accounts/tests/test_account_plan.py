@@ -1,10 +1,10 @@
+from ast import literal_eval
 from datetime import date
 
-from psycopg2 import IntegrityError
+from lxml import etree
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
-from odoo.tools import mute_logger
 
 from .common import SfaCommon
 
@@ -50,8 +50,105 @@ class TestAccountPlan(SfaCommon):
         criteria = self.env["sfa.health.criterion"].search([])
         self.assertEqual(len(self.plan.assessment_ids), len(criteria))
         self.assertEqual(len(self._answers("signal")), 10)
-        # nothing scored yet: only the (all unticked) signal checklist counts, so health is 0
-        self.assertEqual((self.plan.health_score, self.plan.health_signal), (0.0, 0.0))
+        # nothing answered yet: not assessed, which is empty, not 0
+        self.assertFalse(self.plan.health_assessed)
+        self.assertIsNone(self.plan.health_score)
+        self.assertIsNone(self.plan.health_signal)
+
+    def test_not_assessed_is_empty_not_zero(self):
+        """A part without answers is empty: NULL in the column (so SQL AVG skips it), False
+        over RPC (the web client shows an empty cell), left out of filters."""
+        fresh = self._plan(name="Fresh", date_start=date(2027, 1, 1), date_end=date(2027, 12, 31))
+        # the plan under test: indicators all 1 -> 0 (a real, bad 0); willingness all 5 -> 100
+        self._answers("indicator").write({"score": "1"})
+        self._answers("willingness").write({"score": "5"})
+        plans = self.plan | fresh
+        self.assertEqual(
+            plans.read(
+                [
+                    "health_score",
+                    "health_assessed",
+                    "health_signal",
+                    "health_signal_assessed",
+                    "health_willingness",
+                    "health_quality",
+                    "health_quality_assessed",
+                    "health_indicator",
+                    "health_indicator_assessed",
+                ]
+            ),
+            [
+                {
+                    "id": self.plan.id,
+                    # (15 x 100 + 30 x 0) / 45
+                    "health_score": 1500 / 45,
+                    "health_assessed": True,
+                    "health_signal": False,
+                    "health_signal_assessed": False,
+                    "health_willingness": 100.0,
+                    "health_quality": False,
+                    "health_quality_assessed": False,
+                    "health_indicator": 0.0,
+                    "health_indicator_assessed": True,
+                },
+                {
+                    "id": fresh.id,
+                    "health_score": False,
+                    "health_assessed": False,
+                    "health_signal": False,
+                    "health_signal_assessed": False,
+                    "health_willingness": False,
+                    "health_quality": False,
+                    "health_quality_assessed": False,
+                    "health_indicator": False,
+                    "health_indicator_assessed": False,
+                },
+            ],
+        )
+        self.env.flush_all()
+        self.cr.execute(
+            "SELECT health_score, health_indicator FROM sfa_account_plan WHERE id = %s",
+            [fresh.id],
+        )
+        self.assertEqual(self.cr.fetchall(), [(None, None)])
+        # averages (pivot, graph, list groups) leave the fresh plan out: 33.33, not 16.67
+        [[average, indicator_average]] = self.env["sfa.account.plan"]._read_group(
+            [("id", "in", plans.ids)], [], ["health_score:avg", "health_indicator:avg"]
+        )
+        self.assertAlmostEqual(average, 1500 / 45)
+        self.assertEqual(indicator_average, 0.0)
+        [group] = self.env["sfa.account.plan"].read_group(
+            [("id", "in", plans.ids)], ["health_score"], []
+        )
+        self.assertAlmostEqual(group["health_score"], 1500 / 45)
+        # the search view's filters do not count "not assessed" as a low health
+        low, not_assessed = (
+            self._filter_domain("filter_health_low"),
+            self._filter_domain("filter_not_assessed"),
+        )
+        Plan = self.env["sfa.account.plan"]
+        self.assertEqual(Plan.search([("id", "in", plans.ids), *low]), self.plan)
+        self.assertEqual(Plan.search([("id", "in", plans.ids), *not_assessed]), fresh)
+
+    def _filter_domain(self, name):
+        arch = self.env["sfa.account.plan"].get_views([(False, "search")])["views"]["search"]
+        [node] = etree.fromstring(arch["arch"]).xpath(f"//filter[@name='{name}']")
+        return literal_eval(node.get("domain"))
+
+    def test_forms_and_lists_say_not_assessed(self):
+        views = self.env["sfa.account.plan"].get_views(
+            [(False, "form"), (False, "list"), (False, "kanban")]
+        )["views"]
+        for view_type in ("form", "list", "kanban"):
+            arch = views[view_type]["arch"]
+            self.assertIn("Not assessed", arch, view_type)
+            # the progress bar (which would draw 0 %) is hidden when not assessed
+            bars = "//field[@widget='progressbar'][starts-with(@name, 'health')]"
+            for node in etree.fromstring(arch).xpath(bars):
+                self.assertIn("_assessed", node.get("invisible", ""), (view_type, node.get("name")))
+        self.assertEqual(self.plan.health_label, "Not assessed")
+        self._answers("indicator").write({"score": "3"})
+        self.assertFalse(self.plan.health_label)
 
     def test_health_formula_and_one_answer(self):
         # 3 of the 10 signals (10 each) -> 30; willingness all answered 3 -> 50;
@@ -172,7 +269,7 @@ class TestAccountPlan(SfaCommon):
             self.env["sfa.account.need"].create(
                 {"plan_id": other_plan.id, "name": "Wrong", "swot_ids": [(6, 0, weakness.ids)]}
             )
-        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.cr.savepoint():
+        with self.assertRaises(ValidationError), self.cr.savepoint():
             self.env["sfa.account.competitor"].create(
                 {"plan_id": self.plan.id, "competitor_id": self.account.id, "share_pct": 120}
             )

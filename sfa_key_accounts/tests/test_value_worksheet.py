@@ -71,7 +71,7 @@ class TestValueWorksheet(SfaCommon):
 
     def test_changing_a_benefit_updates_worksheet_and_deal_at_once(self):
         self.assertEqual(self.lead.likely_net_value, 6000.0)
-        self.benefit.likely_amount = 3000  # 9,000 - 12,000
+        self.benefit.write({"conservative_amount": 2000, "likely_amount": 3000})  # 9,000 - 12,000
         self.assertEqual(self.ws.likely_net_value, -3000.0)
         self.assertEqual(self.lead.likely_net_value, -3000.0)
         self.assertEqual(self.lead.likely_roi, -25.0)
@@ -202,6 +202,115 @@ class TestValueWorksheet(SfaCommon):
             self.ws.benefit_ids.likely_amount = 1
         with self.assertRaises(ValidationError), self.cr.savepoint():
             self.env["sfa.value.worksheet"].create({"lead_id": self.lead.id, "name": "Twin"})
+
+    def test_agreed_and_older_versions_cannot_be_deleted(self):
+        """Agreed worksheets and older versions are the history of the deal: they stay. A
+        current version that has older ones stays too (the deal would lose its current
+        case); only a first version not agreed yet can be deleted."""
+        new = self.env["sfa.value.worksheet"].browse(self.ws.action_new_version()["res_id"])
+        with self.assertRaisesRegex(UserError, "is an older version"), self.cr.savepoint():
+            self.ws.unlink()
+        with self.assertRaisesRegex(UserError, "has older versions"), self.cr.savepoint():
+            new.unlink()
+        new.action_share()
+        new.action_agree()
+        with self.assertRaisesRegex(UserError, "is agreed"), self.cr.savepoint():
+            new.unlink()
+        self.assertEqual(self.lead.value_worksheet_ids, self.ws | new)
+        self.assertEqual((len(self.ws.benefit_ids), len(new.benefit_ids)), (1, 1))
+        # a first, draft version can go
+        other = self.env["crm.lead"].create({"name": "Other deal", "type": "opportunity"})
+        draft = self.env["sfa.value.worksheet"].browse(
+            other.action_open_value_worksheet()["res_id"]
+        )
+        draft.unlink()
+        self.assertFalse(other.value_worksheet_ids)
+
+    def test_current_version_cannot_be_forged(self):
+        """Only New Version moves is_current (and the version number): not a write, a
+        create or a context key from RPC."""
+        Worksheet = self.env["sfa.value.worksheet"]
+        for vals in ({"is_current": False}, {"version": 7}):
+            with self.assertRaisesRegex(UserError, "New Version"), self.cr.savepoint():
+                self.ws.write(vals)
+            with self.assertRaisesRegex(UserError, "New Version"), self.cr.savepoint():
+                Worksheet.create({"lead_id": self.lead.id, "name": "Forged", **vals})
+        # JSON can send a context key, but not the sentinel object New Version uses
+        forged = self.ws.with_context(sfa_value_versioning=True)
+        with self.assertRaises(UserError), self.cr.savepoint():
+            forged.write({"is_current": False})
+        with self.assertRaises(UserError), self.cr.savepoint():
+            Worksheet.with_context(default_is_current=False).create(
+                {"lead_id": self.lead.id, "name": "Forged"}
+            )
+        self.assertEqual((self.ws.is_current, self.ws.version), (True, 1))
+        # an agreed worksheet cannot be made non-current, nor an old version revived
+        self.ws.action_share()
+        self.ws.action_agree()
+        with self.assertRaises(UserError), self.cr.savepoint():
+            self.ws.write({"is_current": False})
+        new = Worksheet.browse(self.ws.action_new_version()["res_id"])
+        with self.assertRaises(UserError), self.cr.savepoint():
+            self.ws.write({"is_current": True})
+        self.assertEqual(
+            (self.ws.is_current, new.is_current, self.lead.value_worksheet_id), (False, True, new)
+        )
+
+    def test_new_version_points_at_its_own_benchmarks_and_needs(self):
+        Kpi = self.env["sfa.value.kpi"]
+        speed, scrap = Kpi.create(
+            [
+                {
+                    "worksheet_id": self.ws.id,
+                    "name": name,
+                    "direction": "lower",
+                    "current_value": 10,
+                    "worst_quartile": 12,
+                    "average": 8,
+                    "best_quartile": 5,
+                    "target": 6,
+                    "value_per_unit": per_unit,
+                    "sequence": sequence,  # listed in the other order than created
+                }
+                for name, per_unit, sequence in (("Speed", 1000, 20), ("Scrap", 10, 10))
+            ]
+        )
+        need = self.env["sfa.value.need"].create({"worksheet_id": self.ws.id, "name": "Faster"})
+        self.benefit.need_id = need
+        self.env["sfa.value.benefit"].create(
+            [
+                {"worksheet_id": self.ws.id, "kpi_id": kpi.id, "recurrence": "one_time"}
+                for kpi in (speed, scrap)
+            ]
+        )
+        action = self.ws.action_new_version()
+        new = self.env["sfa.value.worksheet"].browse(action["res_id"])
+        new_speed = new.kpi_ids.filtered(lambda k: k.name == "Speed")
+        new_scrap = new.kpi_ids.filtered(lambda k: k.name == "Scrap")
+        by_kpi = {b.kpi_id: b for b in new.benefit_ids if b.kpi_id}
+        self.assertEqual(set(by_kpi), {new_speed, new_scrap})
+        self.assertEqual(new.benefit_ids.need_id, new.need_ids)
+        self.assertEqual(new.need_ids.name, "Faster")
+        # 2 x 1,000 / 4 x 1,000 and 2 x 10 / 4 x 10, as in the old version
+        self.assertEqual(
+            (by_kpi[new_speed].conservative_amount, by_kpi[new_speed].likely_amount),
+            (2000.0, 4000.0),
+        )
+        self.assertEqual(
+            (by_kpi[new_scrap].conservative_amount, by_kpi[new_scrap].likely_amount),
+            (20.0, 40.0),
+        )
+        # the new version's benchmark moves the new version's benefit only
+        new_speed.value_per_unit = 2000
+        self.assertEqual(by_kpi[new_speed].likely_amount, 8000.0)
+        self.assertEqual(
+            self.ws.benefit_ids.filtered(lambda b: b.kpi_id == speed).likely_amount, 4000.0
+        )
+        # a benefit cannot be fed by another worksheet's benchmark or serve its need
+        with self.assertRaises(ValidationError), self.cr.savepoint():
+            by_kpi[new_speed].kpi_id = speed
+        with self.assertRaises(ValidationError), self.cr.savepoint():
+            new.benefit_ids[0].need_id = need
 
     def test_value_gate_on_prove_the_solution(self):
         self.lead.write(
