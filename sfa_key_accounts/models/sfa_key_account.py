@@ -3,6 +3,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from .nullable_float import NullableFloat
 from .sfa_access_mixin import is_trusted
 
 MANAGER_GROUP = "sfa_key_accounts.group_sfa_manager"
@@ -81,12 +82,14 @@ class SfaKeyAccount(models.Model):
     current_plan_id = fields.Many2one(
         "sfa.account.plan", compute="_compute_current_plan", store=True
     )
-    health = fields.Float(
+    health = NullableFloat(
         related="current_plan_id.health_score",
         store=True,
         aggregator="avg",
-        help="0-100 relationship health of the current account plan (see the plan's breakdown).",
+        help="0-100 relationship health of the current account plan (see the plan's breakdown); "
+        "empty when not assessed.",
     )
+    health_assessed = fields.Boolean(related="current_plan_id.health_assessed", store=True)
     # Figures of the last applied 80/20 ranking (for the concentration curve and pivots).
     rank = fields.Integer(readonly=True, copy=False, aggregator="min")
     revenue = fields.Monetary("Ranked Revenue", readonly=True, copy=False)

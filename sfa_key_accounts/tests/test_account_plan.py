@@ -55,6 +55,31 @@ class TestAccountPlan(SfaCommon):
         self.assertIsNone(self.plan.health_score)
         self.assertIsNone(self.plan.health_signal)
 
+    def test_key_account_health_not_assessed_is_empty(self):
+        """The key account shows its current plan's health: empty (not 0) while nobody
+        answered, left out of the average by tier and of the "Health below 50" filter."""
+        self.plan.action_activate()
+        self.assertIs(self.key_account.health, None)
+        self.assertFalse(self.key_account.health_assessed)
+        other = self._customers("Assessed Co")
+        assessed = self.env["sfa.key.account"].create(
+            {"partner_id": other.id, "company_id": self.company.id, "tier_id": self.tier_a.id}
+        )
+        plan = self._plan(name="Assessed plan", partner_id=other.id)
+        plan.assessment_ids.filtered(lambda a: a.kind == "willingness").write({"score": "2"})
+        plan.action_activate()
+        self.assertAlmostEqual(assessed.health, 25.0)  # (2 - 1) / 4
+        Account = self.env["sfa.key.account"]
+        domain = [("id", "in", (self.key_account | assessed).ids)]
+        [group] = Account.read_group(domain, ["health:avg"], ["tier_id"])
+        self.assertAlmostEqual(group["health"], 25.0)  # not (0 + 25) / 2
+        low = Account.search(domain + self._filter_domain("filter_health_low", "sfa.key.account"))
+        self.assertEqual(low, assessed)
+        unassessed = Account.search(
+            domain + self._filter_domain("filter_health_not_assessed", "sfa.key.account")
+        )
+        self.assertEqual(unassessed, self.key_account)
+
     def test_not_assessed_is_empty_not_zero(self):
         """A part without answers is empty: NULL in the column (so SQL AVG skips it), False
         over RPC (the web client shows an empty cell), left out of filters."""
@@ -130,8 +155,9 @@ class TestAccountPlan(SfaCommon):
         self.assertEqual(Plan.search([("id", "in", plans.ids), *low]), self.plan)
         self.assertEqual(Plan.search([("id", "in", plans.ids), *not_assessed]), fresh)
 
-    def _filter_domain(self, name):
-        arch = self.env["sfa.account.plan"].get_views([(False, "search")])["views"]["search"]
+    def _filter_domain(self, name, model="sfa.account.plan"):
+        """The domain of a filter of the model's search view, as the web client applies it."""
+        arch = self.env[model].get_views([(False, "search")])["views"]["search"]
         [node] = etree.fromstring(arch["arch"]).xpath(f"//filter[@name='{name}']")
         return literal_eval(node.get("domain"))
 
