@@ -785,6 +785,8 @@ def tier_run(tier):
                     problems.append(f"{label}: `make run` still running after SIGKILL")
             if problems:
                 break
+        if not problems:
+            problems += check_i18n(env, clone)
     finally:
         rc, out = run(["make", "stop"], LOGS / "run-stop.log", env=env, cwd=clone)
         if rc or "stopping the project's cluster" not in out:
@@ -802,11 +804,32 @@ def tier_run(tier):
     return tier.done(
         True,
         f"fresh copy: make run installed, then updated; each time: login, "
-        f"{RUN_CHECK_READ['model']} read, database manager off, {where}; make stop stopped "
-        f"its cluster ({time.time() - t0:.0f}s)",
-        3,
+        f"{RUN_CHECK_READ['model']} read, database manager off, {where}; "
+        f"make i18n: .pot up to date; make stop stopped its cluster ({time.time() - t0:.0f}s)",
+        4,
         0,
     )
+
+
+POT_DATES = re.compile(r'^"(POT-Creation-Date|PO-Revision-Date): .*$', re.M)
+
+
+def check_i18n(env, clone):
+    """`make i18n` in the fresh copy: it must run, and the committed .pot must be what it
+    exports (a term added in the code without `make i18n` is a term nobody translates)."""
+    say("run: make i18n in the fresh copy, log .local/logs/run-i18n.log")
+    rc, out = run(["make", "i18n"], LOGS / "run-i18n.log", env=env, cwd=clone)
+    if rc:
+        return [f"make i18n: exit {rc}: {out.strip()[-300:]}"]
+    pot = Path(MODULE) / "i18n" / f"{MODULE}.pot"
+    fresh, committed = (POT_DATES.sub("", (root / pot).read_text()) for root in (clone, ROOT))
+    if fresh != committed:
+        return [f"{pot} is not what `make i18n` exports: run it and translate the new terms"]
+    counts = re.findall(r"(zh_\w\w)\.po: (\d+) term", out)
+    say(
+        "run: make i18n: .pot up to date; untranslated: " + ", ".join(f"{a} {b}" for a, b in counts)
+    )
+    return []
 
 
 def pg_listening(clone):
