@@ -74,7 +74,7 @@ class CrmLead(models.Model):
 
     @api.depends(
         "team_id.sfa_use_political_map",
-        "deal_contact_ids.role_id",
+        "deal_contact_ids.role_ids",
         "deal_contact_ids.attitude",
         "deal_contact_ids.influence",
         "deal_contact_ids.time_spent",
@@ -97,49 +97,34 @@ class CrmLead(models.Model):
             lead.political_map_status = status
 
     def _sfa_map_contacts(self):
-        """{lead id: [engine MapContact]}: one read of the deal contacts, one of their
-        stakeholders and one query for the CRM's contact statistics, however many leads."""
+        """{lead id: [engine MapContact]}: one read of the deal contacts (one per person and
+        deal, with all their roles), one of their roles and stakeholders and one query for the
+        CRM's contact statistics, however many leads."""
         real = self.filtered("id")
         if real and all(isinstance(i, int) for i in real.ids):
             contacts = self.env["sfa.deal.contact"].search_fetch(
                 [("lead_id", "in", real.ids)],
-                ["lead_id", "stakeholder_id", "role_id", "attitude", "influence", "time_spent"],
+                ["lead_id", "stakeholder_id", "role_ids", "attitude", "influence", "time_spent"],
             )
         else:  # onchange on records not saved yet
             contacts = self.deal_contact_ids
         stakeholders = contacts.stakeholder_id
         stakeholders.fetch(["partner_id", "circle"])
-        contacts.role_id.fetch(["code"])
+        contacts.role_ids.fetch(["code"])
         stats = stakeholders._contact_stats()
         now = fields.Datetime.now()
-        per_person = {}
-        for contact in contacts:
-            key = (contact.lead_id.id, contact.stakeholder_id.id)
-            last = stats.get(contact.stakeholder_id.partner_id.id, (None, 0, 0))[0]
-            entry = per_person.setdefault(
-                key,
-                {
-                    "roles": set(),
-                    "attitude": contact.attitude or "neutral",
-                    "influence": contact.influence,
-                    "time_spent": int(contact.time_spent or 0),
-                    "circle": contact.stakeholder_id.circle,
-                    "days": (now - last).days if last else None,
-                },
-            )
-            if contact.role_id.code:
-                entry["roles"].add(contact.role_id.code)
         result = {}
-        for (lead_id, stakeholder_id), entry in per_person.items():
-            result.setdefault(lead_id, []).append(
+        for contact in contacts:
+            last = stats.get(contact.stakeholder_id.partner_id.id, (None, 0, 0))[0]
+            result.setdefault(contact.lead_id.id, []).append(
                 politics.MapContact(
-                    stakeholder_id,
-                    tuple(sorted(entry["roles"])),
-                    entry["attitude"],
-                    entry["influence"],
-                    entry["time_spent"],
-                    entry["circle"],
-                    entry["days"],
+                    contact.stakeholder_id.id,
+                    tuple(sorted(set(contact.role_ids.mapped("code")))),
+                    contact.attitude or "neutral",
+                    contact.influence,
+                    int(contact.time_spent or 0),
+                    contact.stakeholder_id.circle,
+                    (now - last).days if last else None,
                 )
             )
         return result

@@ -1,6 +1,24 @@
 import { registry } from "@web/core/registry";
 
-function addToMap(person, role, attitude) {
+function addRole(role) {
+    return [
+        {
+            trigger: "div[name='deal_contact_ids'] .o_selected_row .o_field_widget[name='role_ids'] input",
+            content: `Give the decision role ${role}`,
+            run: `edit ${role}`,
+        },
+        {
+            trigger: `div[name='deal_contact_ids'] .o_selected_row .o_field_widget[name='role_ids'] .o-autocomplete--dropdown-item:contains('${role}')`,
+            run: "click",
+        },
+        {
+            trigger: `div[name='deal_contact_ids'] .o_selected_row .o_field_widget[name='role_ids'] .o_tag:contains('${role}')`,
+        },
+    ];
+}
+
+// One line per person on the deal, with one or more roles and one attitude.
+function addToMap(person, roles, attitude) {
     return [
         {
             trigger: "div[name='deal_contact_ids'] .o_field_x2many_list_row_add a",
@@ -16,18 +34,7 @@ function addToMap(person, role, attitude) {
             trigger: `div[name='deal_contact_ids'] .o_selected_row .o_field_widget[name='stakeholder_id'] .o-autocomplete--dropdown-item:contains('${person}')`,
             run: "click",
         },
-        {
-            trigger: "div[name='deal_contact_ids'] .o_selected_row .o_field_widget[name='role_id'] input",
-            content: "Choose the decision role",
-            run: `edit ${role}`,
-        },
-        {
-            trigger: `div[name='deal_contact_ids'] .o_selected_row .o_field_widget[name='role_id'] .o-autocomplete--dropdown-item:contains('${role}')`,
-            run: "click",
-        },
-        {
-            trigger: `div[name='deal_contact_ids'] .o_selected_row .o_field_widget[name='role_id'] input:value(/${role}/)`,
-        },
+        ...roles.flatMap(addRole),
         {
             trigger: "div[name='deal_contact_ids'] .o_selected_row .o_field_widget[name='attitude'] select",
             content: "Set the attitude",
@@ -53,9 +60,9 @@ registry.category("web_tour.tours").add("sfa_political_map_tour", {
             content: "Open the political map of the deal",
             run: "click",
         },
-        ...addToMap("Tour Decider", "Decision maker", "Champion"),
-        ...addToMap("Tour Evaluator", "Evaluator", "Supports"),
-        ...addToMap("Tour User", "User", "Neutral"),
+        ...addToMap("Tour Decider", ["Decision maker"], "Champion"),
+        ...addToMap("Tour Evaluator", ["Evaluator"], "Supports"),
+        ...addToMap("Tour User", ["User"], "Neutral"),
         {
             trigger: ".o_form_button_save",
             content: "Save the map",
@@ -113,7 +120,7 @@ registry.category("web_tour.tours").add("sfa_political_map_tour", {
             trigger: ".o_form_view .o_notebook a.nav-link:contains('Political Map')",
             run: "click",
         },
-        ...addToMap("Tour Signer", "Approver", "Supports"),
+        ...addToMap("Tour Signer", ["Approver", "Evaluator"], "Supports"),
         {
             trigger: ".o_form_button_save",
             content: "Save the map",

@@ -1,0 +1,18 @@
+"""1.1: recompute what follows from the merged buying-centre lines."""
+
+from odoo import SUPERUSER_ID, api
+
+
+def migrate(cr, version):
+    if not version:
+        return
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    # role_id is now the first of the line's roles by sequence
+    contacts = env["sfa.deal.contact"].search([])
+    env.add_to_compute(contacts._fields["role_id"], contacts)
+    # maps read every role of a person and their one attitude
+    Lead = env["crm.lead"]
+    leads = Lead.with_context(active_test=False).search([("deal_contact_ids", "!=", False)])
+    for fname in ("political_map_score", "political_map_status", "red_flag_codes"):
+        env.add_to_compute(Lead._fields[fname], leads)
+    env.flush_all()
