@@ -6,6 +6,24 @@ from odoo.exceptions import UserError
 from ..engine import politics
 
 STALE_DAYS_PARAM = "sfa_key_accounts.stale_days"
+DEFAULT_STALE_DAYS = 30
+# Only the override wizard puts this object in the context, after checking that the user is a
+# sales manager and has given a reason; it is compared with ``is``. A client calling over
+# JSON-RPC or XML-RPC can only send plain values (booleans, numbers, strings, lists, dicts),
+# never this object, so it cannot skip a gate whatever it puts in the context.
+GATE_OVERRIDE = object()
+GATE_OVERRIDE_KEY = "sfa_gate_override"
+# Worked out from the political map and the value worksheet: callers cannot set them.
+MAP_FIGURES = ("political_map_score", "political_map_status", "red_flag_codes")
+COMPUTED_FIGURES = (
+    *MAP_FIGURES,
+    "value_worksheet_id",
+    "likely_net_value",
+    "likely_roi",
+    "likely_payback_months",
+    "likely_pays_back",
+)
+OPEN_DEALS = [("type", "=", "opportunity"), ("active", "=", True), ("stage_id.is_won", "=", False)]
 QUALIFICATION = (
     ("sfa_need_confirmed", "need"),
     ("sfa_authority_confirmed", "authority"),
@@ -21,6 +39,10 @@ class CrmLead(models.Model):
     # account's opportunities, whichever of its contacts they were opened for.
     sfa_commercial_partner_id = fields.Many2one(
         related="partner_id.commercial_partner_id", string="Account"
+    )
+    # The stages of the team's pipeline: what the status bar offers (crm.team.sfa_own_stages)
+    sfa_stage_ids = fields.Many2many(
+        "crm.stage", string="Pipeline Stages", compute="_compute_sfa_stage_ids"
     )
     deal_contact_ids = fields.One2many("sfa.deal.contact", "lead_id", "Buying Centre")
     political_map_score = fields.Integer(
@@ -55,6 +77,12 @@ class CrmLead(models.Model):
     sfa_budget_note = fields.Char("Budget")
     sfa_timeline_confirmed = fields.Boolean("Timeline Confirmed", tracking=True)
     sfa_timeline_note = fields.Char("Timeline")
+
+    @api.depends("team_id", "team_id.sfa_own_stages")
+    def _compute_sfa_stage_ids(self):
+        pipelines = self.team_id._sfa_pipeline_stages()
+        for lead in self:
+            lead.sfa_stage_ids = pipelines.get(lead.team_id.id, pipelines[False])
 
     @api.depends(
         "value_worksheet_ids.is_current",
@@ -193,53 +221,161 @@ class CrmLead(models.Model):
                 "A key player has not been contacted recently: plan a meeting."
             ),
         }
-        return hints[code]
+        return hints.get(code, "")
 
-    # --- stage gates ---------------------------------------------------------------------------
+    # --- CRUD: computed figures and stage gates ---------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._sfa_refuse_computed_figures(vals_list)
+        return super().create(vals_list)
+
     def write(self, vals):
-        warnings = {}
-        if "stage_id" in vals and not self.env.context.get("sfa_gate_override"):
-            warnings = self._sfa_check_gates(self.env["crm.stage"].browse(vals["stage_id"]))
-        res = super().write(vals)
-        for lead, (stage, missing) in warnings.items():
-            lead.message_post(
-                body=Markup("%s<ul>%s</ul>")
-                % (
-                    self.env._(
-                        "Moved past the gate of %(stage)s with open points:", stage=stage.name
+        self._sfa_refuse_computed_figures([vals])
+        if "stage_id" not in vals or self.env.context.get(GATE_OVERRIDE_KEY) is GATE_OVERRIDE:
+            return super().write(vals)
+        stages_before = {lead.id: lead.stage_id for lead in self}
+        new = self.env["crm.stage"].browse(vals["stage_id"])
+        if not any(
+            new and new != old and (new.is_won or new.sequence > old.sequence)
+            for old in stages_before.values()
+        ):
+            return super().write(vals)  # moving back is free
+        # The gates judge the deal as saved (a box ticked or an approver added in the same
+        # save counts). A refused move rolls back to this savepoint: nothing of the write
+        # remains, also for a caller that catches the error.
+        with self.env.cr.savepoint():
+            res = super().write(vals)
+            self._sfa_pass_gates(stages_before)
+        return res
+
+    def _sfa_refuse_computed_figures(self, vals_list):
+        """The map and value figures are worked out by the addon (the ORM recomputes them
+        without going through create/write); a caller setting them gets an error."""
+        forced = [fname for fname in COMPUTED_FIGURES if any(fname in v for v in vals_list)]
+        if forced:
+            raise UserError(
+                self.env._(
+                    "%(fields)s cannot be set by hand: they are worked out from the deal's "
+                    "political map and value worksheet.",
+                    fields=", ".join(
+                        self._fields[fname]._description_string(self.env) for fname in forced
                     ),
-                    Markup("").join(Markup("<li>%s</li>") % escape(m) for m in missing),
+                )
+            )
+
+    @api.model
+    def _read_group_stage_ids(self, stages, domain):
+        """The kanban of a team with its own stages shows those (and any stage that holds one
+        of the deals shown), not the shared ones."""
+        team_id = self.env.context.get("default_team_id")
+        team = self.env["crm.team"]
+        if isinstance(team_id, int) and not isinstance(team_id, bool):
+            team = team.browse(team_id).exists()
+        if not team.sfa_own_stages:
+            return super()._read_group_stage_ids(stages, domain)
+        pipeline = team._sfa_pipeline_stages()[team.id]
+        stage_ids = stages.sudo()._search(
+            ["|", ("id", "in", stages.ids), ("id", "in", pipeline.ids)], order=stages._order
+        )
+        return stages.browse(stage_ids)
+
+    def _stage_find(self, team_id=False, domain=None, order="sequence, id", limit=1):
+        """A new deal of a team with its own stages starts in the team's first stage, and its
+        Won button goes to the team's won stage; when the team has no such stage, the CRM's
+        search over the shared stages answers (e.g. the shared won stage)."""
+        teams = self.team_id | self.env["crm.team"].browse(team_id or [])
+        if teams and all(teams.mapped("sfa_own_stages")):
+            pipelines = teams._sfa_pipeline_stages()
+            stage_ids = {sid for team in teams for sid in pipelines[team.id].ids}
+            stages = self.env["crm.stage"].search(
+                [("id", "in", list(stage_ids)), *(domain or [])], order=order, limit=limit
+            )
+            if stages:
+                return stages
+        return super()._stage_find(team_id=team_id, domain=domain, order=order, limit=limit)
+
+    def _sfa_pass_gates(self, stages_before):
+        """Every forward move from stage S to stage T (a later stage, or a won stage) passes
+        the gate of S and of every gated stage of the deal's pipeline from S's sequence up to T
+        (any sequence after S on a won move), T excluded: skipping a stage, or going back to
+        a shared stage and on, passes the same gates. Blocking gates raise; warning gates note
+        their open points on the deal. Moving back is free."""
+        moves = [
+            (lead, stages_before[lead.id], lead.stage_id)
+            for lead in self
+            if lead.stage_id != stages_before[lead.id]
+        ]
+        if not moves:
+            return
+        self.flush_recordset([*MAP_FIGURES, "value_worksheet_id"])
+        pipelines = self.team_id._sfa_pipeline_stages()
+        blocked, warned = [], {}
+        for lead, old, new in moves:
+            for stage in lead._sfa_gates_on_the_way(old, new, pipelines):
+                missing = lead._sfa_gate_missing(stage.sfa_gate)
+                if not missing:
+                    continue
+                if stage.sfa_gate_mode == "blocking":
+                    blocked.append(
+                        self.env._(
+                            "%(lead)s cannot leave %(stage)s yet:\n- %(missing)s",
+                            lead=lead.name,
+                            stage=stage.name,
+                            missing="\n- ".join(missing),
+                        )
+                    )
+                else:
+                    warned.setdefault(lead, []).append((stage, missing))
+        if blocked:
+            raise UserError(
+                "\n\n".join(
+                    [
+                        *blocked,
+                        self.env._(
+                            "Complete it, or ask a sales manager to override the gate with a "
+                            "reason."
+                        ),
+                    ]
+                )
+            )
+        for lead, stages in warned.items():
+            lead.message_post(
+                body=Markup("").join(
+                    Markup("%s<ul>%s</ul>")
+                    % (
+                        self.env._(
+                            "Moved past the gate of %(stage)s with open points:",
+                            stage=stage.name,
+                        ),
+                        Markup("").join(Markup("<li>%s</li>") % escape(m) for m in missing),
+                    )
+                    for stage, missing in stages
                 ),
                 subtype_xmlid="mail.mt_note",
             )
-        return res
 
-    def _sfa_check_gates(self, new_stage):
-        """Raise for blocking gates the move would pass; return {lead: (stage, missing)} for
-        warning gates."""
-        warnings = {}
-        for lead in self:
-            stage = lead.stage_id
-            # Moving on (to a later stage, or to a won stage whatever its sequence, as the
-            # Won button does) passes the gate; moving back never does.
-            forward = new_stage.sequence > stage.sequence or new_stage.is_won
-            if not stage.sfa_gate or new_stage == stage or not forward:
-                continue
-            missing = lead._sfa_gate_missing(stage.sfa_gate)
-            if not missing:
-                continue
-            if stage.sfa_gate_mode == "blocking":
-                raise UserError(
-                    self.env._(
-                        "%(lead)s cannot leave %(stage)s yet:\n- %(missing)s\n\nComplete it, or "
-                        "ask a sales manager to override the gate with a reason.",
-                        lead=lead.name,
-                        stage=stage.name,
-                        missing="\n- ".join(missing),
-                    )
+    def _sfa_gates_on_the_way(self, old, new, pipelines=None):
+        """The gated stages a move of this deal from ``old`` to ``new`` passes, in order:
+        ``old``'s own gate and those of the pipeline's stages from ``old``'s sequence up to
+        ``new`` (excluded; with no upper bound when ``new`` is won). None when moving back."""
+        self.ensure_one()
+        Stage = self.env["crm.stage"]
+        if not new or new == old or not (new.is_won or new.sequence > old.sequence):
+            return Stage
+        if pipelines is None:
+            pipelines = self.team_id._sfa_pipeline_stages()
+        pipeline = pipelines.get(self.team_id.id, pipelines[False])
+        return (
+            old.filtered("sfa_gate")
+            | pipeline.filtered(
+                lambda s: (
+                    s.sfa_gate
+                    and s != new
+                    and s.sequence >= old.sequence
+                    and (new.is_won or s.sequence < new.sequence)
                 )
-            warnings[lead] = (stage, missing)
-        return warnings
+            )
+        ).sorted()
 
     def _sfa_gate_missing(self, gate):
         """What a lead still lacks to pass a gate, in plain words."""

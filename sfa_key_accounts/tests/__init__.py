@@ -7,3 +7,4 @@ from . import test_tours
 from . import test_translations
 from . import test_political_map
 from . import test_value_worksheet
+from . import test_stage_gates

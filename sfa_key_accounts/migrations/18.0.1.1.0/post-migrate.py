@@ -1,4 +1,5 @@
-"""1.1: recompute what follows from the merged buying-centre lines."""
+"""1.1: recompute what follows from the merged buying-centre lines, and let the key-account
+team use its own stages (its record is ``noupdate``)."""
 
 from odoo import SUPERUSER_ID, api
 
@@ -15,4 +16,7 @@ def migrate(cr, version):
     leads = Lead.with_context(active_test=False).search([("deal_contact_ids", "!=", False)])
     for fname in ("political_map_score", "political_map_status", "red_flag_codes"):
         env.add_to_compute(Lead._fields[fname], leads)
+    team = env.ref("sfa_key_accounts.crm_team_key_account", raise_if_not_found=False)
+    if team:
+        team.sfa_own_stages = True
     env.flush_all()

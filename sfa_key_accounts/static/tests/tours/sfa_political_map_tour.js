@@ -52,9 +52,18 @@ function addToMap(person, roles, attitude) {
 }
 
 // A rep maps a deal's buying centre, sees a red flag, arranges the org chart, fixes the flag
-// and moves the deal through the "Lead the process" gate, which first blocks.
+// and moves the deal through the "Lead the process" gate, which first blocks. The status bar
+// shows the key-account stages only.
 registry.category("web_tour.tours").add("sfa_political_map_tour", {
     steps: () => [
+        {
+            trigger: ".o_statusbar_status button:contains('Confirm the opportunity')",
+            content: "The pipeline of the Key Accounts team",
+        },
+        {
+            trigger: ".o_statusbar_status:not(:has(button:contains('Proposition')))",
+            content: "The shared stages are not offered",
+        },
         {
             trigger: ".o_form_view .o_notebook a.nav-link:contains('Political Map')",
             content: "Open the political map of the deal",
