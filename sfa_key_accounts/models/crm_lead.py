@@ -159,13 +159,17 @@ class CrmLead(models.Model):
 
     @api.depends("red_flag_codes")
     def _compute_red_flag_html(self):
+        """The flags with their hints; a code this version does not know (left by an older
+        or newer version) is shown as it is rather than breaking the deal."""
         for lead in self:
-            codes = (lead.red_flag_codes or "").split(",") if lead.red_flag_codes else []
+            codes = [code for code in (lead.red_flag_codes or "").split(",") if code]
             lead.red_flag_html = (
                 Markup("<ul class='mb-0'>%s</ul>")
                 % Markup("").join(
                     Markup("<li><b>%s</b>: %s</li>")
                     % (lead._sfa_flag_label(code), lead._sfa_flag_hint(code))
+                    if code in politics.FLAGS
+                    else Markup("<li><b>%s</b></li>") % code
                     for code in codes
                 )
                 if codes
@@ -173,6 +177,9 @@ class CrmLead(models.Model):
             )
 
     def _sfa_flag_label(self, code):
+        """The flag's name and severity; an unknown code as it is."""
+        if code not in politics.FLAGS:
+            return code
         labels = {
             "no_decision_maker": self.env._("No decision maker"),
             "no_approver": self.env._("No approver"),
@@ -395,8 +402,9 @@ class CrmLead(models.Model):
                 missing.append(self.env._("no decision maker on the political map"))
             if "no_approver" in codes:
                 missing.append(self.env._("no approver on the political map"))
+            # a code this version does not know blocks nothing
             for code in sorted(codes - {"no_decision_maker", "no_approver", ""}):
-                if politics.FLAGS[code] == politics.BLOCKING:
+                if politics.FLAGS.get(code) == politics.BLOCKING:
                     missing.append(self._sfa_flag_label(code))
         elif gate == "value_worksheet":
             worksheet = self.value_worksheet_id
@@ -466,23 +474,45 @@ class CrmLead(models.Model):
         return True
 
     def _sfa_stale_days(self):
-        """Days without contact after which a key player is stale (setting, default 30)."""
-        value = self.env["ir.config_parameter"].sudo().get_param(STALE_DAYS_PARAM, "30")
-        return int(value or 30)
+        """Days without contact after which a key player is stale (setting, default 30; a
+        value that is not a whole number of at least one day falls back to the default)."""
+        # sudo: a system parameter every user's deals depend on; only this one key is read
+        value = self.env["ir.config_parameter"].sudo().get_param(STALE_DAYS_PARAM)
+        try:
+            days = int(value)
+        except (TypeError, ValueError):
+            return DEFAULT_STALE_DAYS
+        return days if days >= 1 else DEFAULT_STALE_DAYS
+
+    def _sfa_recompute_maps(self):
+        """Mark the map figures of these deals for recomputation (done at the next flush or
+        read), without going through write."""
+        for fname in MAP_FIGURES:
+            self.env.add_to_compute(self._fields[fname], self)
+
+    @api.model
+    def _sfa_refresh_maps_of(self, partners):
+        """The maps of the open deals where these people sit follow their meetings and
+        messages at once (last contact, stale key players): one search however many people."""
+        if not partners:
+            return
+        # sudo: the maps of every deal these people sit on must follow, also of deals the
+        # current user cannot read; nothing of them is read here or returned, they are only
+        # marked for the ORM to recompute.
+        self.sudo().search(
+            [("deal_contact_ids.stakeholder_id.partner_id", "in", partners.ids), *OPEN_DEALS]
+        )._sfa_recompute_maps()
 
     @api.model
     def _cron_refresh_political_maps(self):
         """Daily: staleness depends on time, so recompute the maps of open deals."""
         leads = self.search(
             [
-                ("type", "=", "opportunity"),
-                ("active", "=", True),
-                ("stage_id.is_won", "=", False),
+                *OPEN_DEALS,
                 "|",
                 ("deal_contact_ids", "!=", False),
                 ("team_id.sfa_use_political_map", "=", True),
             ]
         )
-        for fname in ("political_map_score", "political_map_status", "red_flag_codes"):
-            self.env.add_to_compute(self._fields[fname], leads)
+        leads._sfa_recompute_maps()
         leads.flush_recordset()

@@ -416,3 +416,9 @@ class TestPoliticalMap(SfaCommon):
         )
         self.assertIn("key_player_against", self.deal.red_flag_codes)
         self.assertEqual(pre.merge_deal_contacts(cr), 0)  # a second run changes nothing
+
+    def test_stale_days_setting_falls_back_when_unusable(self):
+        Param = self.env["ir.config_parameter"]
+        for value, days in (("45", 45), ("0", 30), ("-3", 30), ("abc", 30), ("", 30)):
+            Param.set_param("sfa_key_accounts.stale_days", value)
+            self.assertEqual(self.env["crm.lead"]._sfa_stale_days(), days, value)

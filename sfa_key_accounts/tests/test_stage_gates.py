@@ -1,6 +1,8 @@
+from datetime import timedelta
+
 from lxml import etree
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
@@ -296,3 +298,70 @@ class TestStageGates(SfaCommon):
         with self.assertRaisesRegex(UserError, "the budget is not confirmed"):
             deal.write({"sfa_budget_confirmed": False, "stage_id": self.lead_process.id})
         self.assertEqual((deal.stage_id, deal.sfa_budget_confirmed), (self.confirm, True))
+
+    # --- 7. honest figures ---------------------------------------------------------------------
+    def _meet(self, partner, days_ago):
+        return self.env["calendar.event"].create(
+            {
+                "name": f"Meeting {partner.name}",
+                "start": fields.Datetime.now() - timedelta(days=days_ago, hours=1),
+                "stop": fields.Datetime.now() - timedelta(days=days_ago),
+                "partner_ids": [Command.link(partner.id)],
+            }
+        )
+
+    def test_meetings_and_messages_refresh_the_map_at_once(self):
+        deal = self._deal("Fresh map", self.lead_process)
+        self._map(deal, (self.dan, "D", "champion"), (self.ann, "A", "support"))
+        self.assertEqual(deal.red_flag_codes, "stale_key_player")
+        meeting = self._meet(self.dan.partner_id, 2)
+        self.assertEqual(deal.red_flag_codes, "stale_key_player")  # Ann still never contacted
+        self.ann.partner_id.message_post(body="Called Ann about the budget", message_type="comment")
+        self.assertEqual(
+            (deal.red_flag_codes, deal.political_map_score, deal.political_map_status),
+            (False, 100, "green"),
+        )
+        meeting.write(
+            {
+                "start": fields.Datetime.now() - timedelta(days=60, hours=1),
+                "stop": fields.Datetime.now() - timedelta(days=60),
+            }
+        )
+        self.assertEqual(deal.red_flag_codes, "stale_key_player")  # Dan: 60 days ago
+        meeting.unlink()
+        self.assertEqual(deal.red_flag_codes, "stale_key_player")
+
+    def test_map_refresh_is_batched(self):
+        """Marking the maps of 3 or 30 people's deals costs the same queries."""
+        counts = []
+        for size in (3, 30):
+            people = self.env["res.partner"].create(
+                [{"name": f"Batch {size}-{i}", "parent_id": self.account.id} for i in range(size)]
+            )
+            stakeholders = self.env["sfa.stakeholder"].create(
+                [{"partner_id": p.id, "account_id": self.account.id} for p in people]
+            )
+            for stakeholder in stakeholders:
+                deal = self._deal(f"Batch deal {stakeholder.name}", self.lead_process)
+                self._map(deal, (stakeholder, "D", "champion"))
+            self.env.flush_all()
+            start = self.cr.sql_log_count
+            self.env["crm.lead"]._sfa_refresh_maps_of(people)
+            counts.append(self.cr.sql_log_count - start)
+        self.assertEqual(counts[0], counts[1], counts)
+
+    def test_unknown_flag_code_never_breaks_a_deal(self):
+        deal = self._deal("Old flags", self.lead_process)
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE crm_lead SET red_flag_codes = 'no_approver,flag_of_an_old_version' "
+            "WHERE id = %s",
+            [deal.id],
+        )
+        deal.invalidate_recordset()
+        html = str(deal.red_flag_html)
+        self.assertIn("No approver", html)
+        self.assertIn("flag_of_an_old_version", html)
+        self.assertEqual(
+            deal._sfa_gate_missing("political_map"), ["no approver on the political map"]
+        )

@@ -12,10 +12,9 @@ def migrate(cr, version):
     contacts = env["sfa.deal.contact"].search([])
     env.add_to_compute(contacts._fields["role_id"], contacts)
     # maps read every role of a person and their one attitude
-    Lead = env["crm.lead"]
-    leads = Lead.with_context(active_test=False).search([("deal_contact_ids", "!=", False)])
-    for fname in ("political_map_score", "political_map_status", "red_flag_codes"):
-        env.add_to_compute(Lead._fields[fname], leads)
+    env["crm.lead"].with_context(active_test=False).search(
+        [("deal_contact_ids", "!=", False)]
+    )._sfa_recompute_maps()
     team = env.ref("sfa_key_accounts.crm_team_key_account", raise_if_not_found=False)
     if team:
         team.sfa_own_stages = True
