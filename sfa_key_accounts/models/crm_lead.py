@@ -444,7 +444,10 @@ class CrmLead(models.Model):
         }
 
     def action_print_political_map(self):
-        return self.env.ref("sfa_key_accounts.crm_lead_political_map_report").report_action(self)
+        # data={} rather than None: an XML-RPC answer cannot hold None
+        return self.env.ref("sfa_key_accounts.crm_lead_political_map_report").report_action(
+            self, data={}
+        )
 
     def action_sfa_override_gate(self):
         self.ensure_one()

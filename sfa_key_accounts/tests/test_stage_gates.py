@@ -4,8 +4,11 @@ from lxml import etree
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 from odoo.tools.safe_eval import safe_eval
+
+from odoo.addons.base.controllers.rpc import dumps
+from odoo.addons.sfa_key_accounts.models.crm_lead import CrmLead
 
 from .common import SfaCommon
 
@@ -365,3 +368,19 @@ class TestStageGates(SfaCommon):
         self.assertEqual(
             deal._sfa_gate_missing("political_map"), ["no approver on the political map"]
         )
+
+    # --- 8. buttons answer XML-RPC -------------------------------------------------------------
+    def test_buttons_return_values_that_marshal(self):
+        deal = self._deal("Buttons", self.lead_process)
+        self._map(deal, (self.dan, "D", "champion"))
+        buttons = sorted(name for name in vars(CrmLead) if name.startswith("action_"))
+        self.assertIn("action_print_political_map", buttons)
+        for name in buttons:
+            result = getattr(deal, name)()
+            self.assertIsNotNone(result, name)
+            self.assertTrue(dumps((result,)), name)  # TypeError on None anywhere inside
+        wizard = Form(self.env["sfa.stage.gate.override"].with_context(default_lead_id=deal.id))
+        wizard.stage_id = self.prove
+        wizard.reason = "Known approver"
+        result = wizard.save().action_confirm()
+        self.assertTrue(dumps((result,)))
