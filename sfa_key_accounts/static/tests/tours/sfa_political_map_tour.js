@@ -52,8 +52,8 @@ function addToMap(person, roles, attitude) {
 }
 
 // A rep maps a deal's buying centre, sees a red flag, arranges the org chart, fixes the flag
-// and moves the deal through the "Lead the process" gate, which first blocks. The status bar
-// shows the key-account stages only.
+// and moves the deal through the "Lead the process" gate, which first blocks: the refused move
+// leaves the form clean, on its stage. The status bar shows the key-account stages only.
 registry.category("web_tour.tours").add("sfa_political_map_tour", {
     steps: () => [
         {
@@ -99,12 +99,12 @@ registry.category("web_tour.tours").add("sfa_political_map_tour", {
             trigger: "body:not(:has(.modal))",
         },
         {
-            trigger: ".o_form_button_cancel",
-            content: "Discard the refused move",
-            run: "click",
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Lead the process')",
+            content: "The deal stays on its stage",
         },
         {
-            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Lead the process')",
+            trigger: ".o_form_view .o_form_renderer.o_form_saved",
+            content: "Nothing is left to save: the refused move is gone",
         },
         {
             trigger: ".o_form_view button[name='action_open_political_map']",
