@@ -4,15 +4,14 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..engine import politics
+from .sfa_access_mixin import is_trusted
 
 STALE_DAYS_PARAM = "sfa_key_accounts.stale_days"
 DEFAULT_STALE_DAYS = 30
-# Only the override wizard puts this object in the context, after checking that the user is a
-# sales manager and has given a reason; it is compared with ``is``. A client calling over
-# JSON-RPC or XML-RPC can only send plain values (booleans, numbers, strings, lists, dicts),
-# never this object, so it cannot skip a gate whatever it puts in the context.
-GATE_OVERRIDE = object()
-GATE_OVERRIDE_KEY = "sfa_gate_override"
+# The server-only permission to move past the gates (sfa_access_mixin.trusted): only the
+# override wizard grants it, after checking that the user is a sales manager and has given a
+# reason. A client's context (JSON-RPC, XML-RPC) can never carry it, whatever it sends.
+GATE_OVERRIDE = "sfa_gate_override"
 # Worked out from the political map and the value worksheet: callers cannot set them.
 MAP_FIGURES = ("political_map_score", "political_map_status", "red_flag_codes")
 COMPUTED_FIGURES = (
@@ -238,7 +237,7 @@ class CrmLead(models.Model):
 
     def write(self, vals):
         self._sfa_refuse_computed_figures([vals])
-        if "stage_id" not in vals or self.env.context.get(GATE_OVERRIDE_KEY) is GATE_OVERRIDE:
+        if "stage_id" not in vals or is_trusted(self.env, GATE_OVERRIDE):
             return super().write(vals)
         stages_before = {lead.id: lead.stage_id for lead in self}
         new = self.env["crm.stage"].browse(vals["stage_id"])

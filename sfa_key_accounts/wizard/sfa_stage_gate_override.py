@@ -3,12 +3,13 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..models.crm_lead import GATE_OVERRIDE, GATE_OVERRIDE_KEY
+from ..models.crm_lead import GATE_OVERRIDE
+from ..models.sfa_access_mixin import trusted
 
 
 class SfaStageGateOverride(models.TransientModel):
     """A sales manager moves an opportunity past a blocking gate, with a logged reason. The
-    only way past a gate: it alone puts the override object in the context."""
+    only way past a gate: it alone grants the server-only GATE_OVERRIDE permission."""
 
     _name = "sfa.stage.gate.override"
     _description = "Override a Stage Gate"
@@ -56,9 +57,7 @@ class SfaStageGateOverride(models.TransientModel):
                 )
             )
         old_stage = lead.stage_id
-        lead.with_context(**{GATE_OVERRIDE_KEY: GATE_OVERRIDE}).write(
-            {"stage_id": self.stage_id.id}
-        )
+        trusted(lead, GATE_OVERRIDE).write({"stage_id": self.stage_id.id})
         lead.message_post(
             body=Markup("%s<br/>%s")
             % (
