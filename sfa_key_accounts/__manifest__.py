@@ -39,6 +39,7 @@
     "assets": {
         "web.assets_backend": [
             "sfa_key_accounts/static/src/scss/*.scss",
+            "sfa_key_accounts/static/src/views/*.js",
         ],
         "web.assets_tests": [
             "sfa_key_accounts/static/tests/tours/**/*",

@@ -6,10 +6,14 @@ from hypothesis import strategies as st
 
 from sfa_engine.politics import (
     FLAGS,
+    DealRow,
     MapContact,
+    MergedRow,
     assess,
     has_cycle,
+    least_favourable,
     map_score,
+    merge_rows,
     stale_key_players,
     suggested_time_spent,
 )
@@ -86,6 +90,43 @@ def test_cycles():
     assert has_cycle({"a": "c", "b": "a", "c": "b"})
     assert has_cycle({"a": "a"})
     assert not has_cycle({})
+
+
+def test_least_favourable():
+    assert least_favourable(["champion", "hostile", "support"]) == "hostile"
+    assert least_favourable(["support", "neutral"]) == "neutral"
+    assert least_favourable(["champion", None]) == "champion"
+    assert least_favourable([None]) is None
+
+
+def test_merge_rows_of_one_person_on_one_deal():
+    rows = [
+        # deal 1: the champion-as-approver row must not hide the hostile decision maker
+        DealRow(7, 1, "dora", frozenset("A"), "champion", "medium", 3),
+        DealRow(4, 1, "dora", frozenset("D"), "hostile", "high", 1),
+        DealRow(9, 1, "dora", frozenset(), "support", "low", 0),
+        DealRow(5, 1, "eli", frozenset("E"), "support", "medium", 2),  # alone: untouched
+        DealRow(6, 2, "dora", frozenset("D"), "champion", "low", 2),  # another deal
+    ]
+    assert merge_rows(rows) == [
+        MergedRow(4, (7, 9), frozenset("AD"), "hostile", "high", 3),
+    ]
+    assert merge_rows([DealRow(1, 1, "x", attitude=None), DealRow(2, 1, "x")]) == [
+        MergedRow(1, (2,), frozenset(), None, None, None)
+    ]
+
+
+def test_merged_map_raises_what_the_rows_hid():
+    """What the 1.0 map read (the first row's attitude) against the merged person."""
+    merged = merge_rows(
+        [
+            DealRow(1, 1, "p", frozenset("A"), "champion", "high", 2),
+            DealRow(2, 1, "p", frozenset("D"), "hostile", "high", 2),
+        ]
+    )[0]
+    person = MapContact("p", tuple(sorted(merged.roles)), merged.attitude, "high", 2, "core", 3)
+    helper = MapContact("h", ("E",), "champion", "medium", 2, "influence", 3)
+    assert assess([person, helper])[0] == ["key_player_against", "hostile_core"]
 
 
 contacts = st.lists(

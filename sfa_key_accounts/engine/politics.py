@@ -1,8 +1,9 @@
 """The political map of a deal's buying centre: red flags, a 0-100 score, a status
 (DOMAIN.md §3), the suggested time-spent level from CRM activity, and reports-to cycles.
 
-A map is a list of :class:`MapContact`, one per person on the deal. Each flag has a code
-(the public API of ``crm.lead.red_flag_codes``) and a severity.
+A map is a list of :class:`MapContact`, one per person on the deal, holding every role that
+person plays in this decision and their one attitude. Each flag has a code (the public API of
+``crm.lead.red_flag_codes``) and a severity.
 
 Score = 100 - the penalties of the flags raised (blocking 25, warning 10, info 5), never
 below 0. Status: red when a blocking flag is raised or the score is below 50; amber when any
@@ -13,8 +14,10 @@ from dataclasses import dataclass
 
 APPROVER, CONSULTANT, DECISION_MAKER, EVALUATOR, USER = "A", "C", "D", "E", "U"
 KEY_ROLES = (APPROVER, DECISION_MAKER)
+# From the most to the least favourable to us
 ATTITUDES = ("champion", "support", "neutral", "against", "hostile")
 NOT_FOR_US = ("neutral", "against", "hostile")
+INFLUENCES = ("low", "medium", "high")
 
 BLOCKING, WARNING, INFO = "blocking", "warning", "info"
 PENALTY = {BLOCKING: 25, WARNING: 10, INFO: 5}
@@ -111,6 +114,68 @@ def suggested_time_spent(meetings, messages):
     if meetings == 1 or messages > 0:
         return 1
     return 0
+
+
+def least_favourable(attitudes):
+    """The least favourable of some attitudes (hostile < against < neutral < support <
+    champion), None when none is known."""
+    known = [a for a in attitudes if a in ATTITUDES]
+    return max(known, key=ATTITUDES.index) if known else None
+
+
+@dataclass(frozen=True)
+class DealRow:
+    """A row of a deal's buying centre as version 1.0 stored it: one per (deal, person, role)."""
+
+    key: object
+    lead: object
+    person: object
+    roles: frozenset = frozenset()
+    attitude: str | None = None
+    influence: str | None = None
+    time_spent: int | None = None
+
+
+@dataclass(frozen=True)
+class MergedRow:
+    """What the rows of one person on one deal become: ``keep`` holds the union of the roles,
+    the least favourable attitude, the highest influence and time spent; ``drop`` go."""
+
+    keep: object
+    drop: tuple
+    roles: frozenset
+    attitude: str | None
+    influence: str | None
+    time_spent: int | None
+
+
+def merge_rows(rows):
+    """One :class:`MergedRow` per (deal, person) that has more than one row, keeping the
+    lowest key. The attitude is the least favourable one: a person cannot be a champion as
+    approver and hostile as decision maker at once, and the map must rather show a hostile
+    decision maker than hide them behind a friendly row (``key_player_against`` must
+    surface)."""
+    groups = {}
+    for row in rows:
+        groups.setdefault((row.lead, row.person), []).append(row)
+    merged = []
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        group.sort(key=lambda r: r.key)
+        influences = [r.influence for r in group if r.influence in INFLUENCES]
+        times = [r.time_spent for r in group if r.time_spent is not None]
+        merged.append(
+            MergedRow(
+                keep=group[0].key,
+                drop=tuple(r.key for r in group[1:]),
+                roles=frozenset().union(*(r.roles for r in group)),
+                attitude=least_favourable(r.attitude for r in group),
+                influence=max(influences, key=INFLUENCES.index) if influences else None,
+                time_spent=max(times) if times else None,
+            )
+        )
+    return merged
 
 
 def has_cycle(parent_of):

@@ -30,3 +30,5 @@ from . import crm_team
 from . import crm_lead
 from . import res_partner
 from . import res_config_settings
+from . import calendar_event
+from . import mail_message

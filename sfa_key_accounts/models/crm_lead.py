@@ -4,8 +4,25 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..engine import politics
+from .sfa_access_mixin import is_trusted
 
 STALE_DAYS_PARAM = "sfa_key_accounts.stale_days"
+DEFAULT_STALE_DAYS = 30
+# The server-only permission to move past the gates (sfa_access_mixin.trusted): only the
+# override wizard grants it, after checking that the user is a sales manager and has given a
+# reason. A client's context (JSON-RPC, XML-RPC) can never carry it, whatever it sends.
+GATE_OVERRIDE = "sfa_gate_override"
+# Worked out from the political map and the value worksheet: callers cannot set them.
+MAP_FIGURES = ("political_map_score", "political_map_status", "red_flag_codes")
+COMPUTED_FIGURES = (
+    *MAP_FIGURES,
+    "value_worksheet_id",
+    "likely_net_value",
+    "likely_roi",
+    "likely_payback_months",
+    "likely_pays_back",
+)
+OPEN_DEALS = [("type", "=", "opportunity"), ("active", "=", True), ("stage_id.is_won", "=", False)]
 QUALIFICATION = (
     ("sfa_need_confirmed", "need"),
     ("sfa_authority_confirmed", "authority"),
@@ -21,6 +38,10 @@ class CrmLead(models.Model):
     # account's opportunities, whichever of its contacts they were opened for.
     sfa_commercial_partner_id = fields.Many2one(
         related="partner_id.commercial_partner_id", string="Account"
+    )
+    # The stages of the team's pipeline: what the status bar offers (crm.team.sfa_own_stages)
+    sfa_stage_ids = fields.Many2many(
+        "crm.stage", string="Pipeline Stages", compute="_compute_sfa_stage_ids"
     )
     deal_contact_ids = fields.One2many("sfa.deal.contact", "lead_id", "Buying Centre")
     political_map_score = fields.Integer(
@@ -56,6 +77,12 @@ class CrmLead(models.Model):
     sfa_timeline_confirmed = fields.Boolean("Timeline Confirmed", tracking=True)
     sfa_timeline_note = fields.Char("Timeline")
 
+    @api.depends("team_id", "team_id.sfa_own_stages")
+    def _compute_sfa_stage_ids(self):
+        pipelines = self.team_id._sfa_pipeline_stages()
+        for lead in self:
+            lead.sfa_stage_ids = pipelines.get(lead.team_id.id, pipelines[False])
+
     @api.depends(
         "value_worksheet_ids.is_current",
         "value_worksheet_ids.likely_net_value",
@@ -74,7 +101,7 @@ class CrmLead(models.Model):
 
     @api.depends(
         "team_id.sfa_use_political_map",
-        "deal_contact_ids.role_id",
+        "deal_contact_ids.role_ids",
         "deal_contact_ids.attitude",
         "deal_contact_ids.influence",
         "deal_contact_ids.time_spent",
@@ -97,62 +124,51 @@ class CrmLead(models.Model):
             lead.political_map_status = status
 
     def _sfa_map_contacts(self):
-        """{lead id: [engine MapContact]}: one read of the deal contacts, one of their
-        stakeholders and one query for the CRM's contact statistics, however many leads."""
+        """{lead id: [engine MapContact]}: one read of the deal contacts (one per person and
+        deal, with all their roles), one of their roles and stakeholders and one query for the
+        CRM's contact statistics, however many leads."""
         real = self.filtered("id")
         if real and all(isinstance(i, int) for i in real.ids):
             contacts = self.env["sfa.deal.contact"].search_fetch(
                 [("lead_id", "in", real.ids)],
-                ["lead_id", "stakeholder_id", "role_id", "attitude", "influence", "time_spent"],
+                ["lead_id", "stakeholder_id", "role_ids", "attitude", "influence", "time_spent"],
             )
         else:  # onchange on records not saved yet
             contacts = self.deal_contact_ids
         stakeholders = contacts.stakeholder_id
         stakeholders.fetch(["partner_id", "circle"])
-        contacts.role_id.fetch(["code"])
+        contacts.role_ids.fetch(["code"])
         stats = stakeholders._contact_stats()
         now = fields.Datetime.now()
-        per_person = {}
-        for contact in contacts:
-            key = (contact.lead_id.id, contact.stakeholder_id.id)
-            last = stats.get(contact.stakeholder_id.partner_id.id, (None, 0, 0))[0]
-            entry = per_person.setdefault(
-                key,
-                {
-                    "roles": set(),
-                    "attitude": contact.attitude or "neutral",
-                    "influence": contact.influence,
-                    "time_spent": int(contact.time_spent or 0),
-                    "circle": contact.stakeholder_id.circle,
-                    "days": (now - last).days if last else None,
-                },
-            )
-            if contact.role_id.code:
-                entry["roles"].add(contact.role_id.code)
         result = {}
-        for (lead_id, stakeholder_id), entry in per_person.items():
-            result.setdefault(lead_id, []).append(
+        for contact in contacts:
+            last = stats.get(contact.stakeholder_id.partner_id.id, (None, 0, 0))[0]
+            result.setdefault(contact.lead_id.id, []).append(
                 politics.MapContact(
-                    stakeholder_id,
-                    tuple(sorted(entry["roles"])),
-                    entry["attitude"],
-                    entry["influence"],
-                    entry["time_spent"],
-                    entry["circle"],
-                    entry["days"],
+                    contact.stakeholder_id.id,
+                    tuple(sorted(set(contact.role_ids.mapped("code")))),
+                    contact.attitude or "neutral",
+                    contact.influence,
+                    int(contact.time_spent or 0),
+                    contact.stakeholder_id.circle,
+                    (now - last).days if last else None,
                 )
             )
         return result
 
     @api.depends("red_flag_codes")
     def _compute_red_flag_html(self):
+        """The flags with their hints; a code this version does not know (left by an older
+        or newer version) is shown as it is rather than breaking the deal."""
         for lead in self:
-            codes = (lead.red_flag_codes or "").split(",") if lead.red_flag_codes else []
+            codes = [code for code in (lead.red_flag_codes or "").split(",") if code]
             lead.red_flag_html = (
                 Markup("<ul class='mb-0'>%s</ul>")
                 % Markup("").join(
                     Markup("<li><b>%s</b>: %s</li>")
                     % (lead._sfa_flag_label(code), lead._sfa_flag_hint(code))
+                    if code in politics.FLAGS
+                    else Markup("<li><b>%s</b></li>") % code
                     for code in codes
                 )
                 if codes
@@ -160,6 +176,9 @@ class CrmLead(models.Model):
             )
 
     def _sfa_flag_label(self, code):
+        """The flag's name and severity; an unknown code as it is."""
+        if code not in politics.FLAGS:
+            return code
         labels = {
             "no_decision_maker": self.env._("No decision maker"),
             "no_approver": self.env._("No approver"),
@@ -208,53 +227,161 @@ class CrmLead(models.Model):
                 "A key player has not been contacted recently: plan a meeting."
             ),
         }
-        return hints[code]
+        return hints.get(code, "")
 
-    # --- stage gates ---------------------------------------------------------------------------
+    # --- CRUD: computed figures and stage gates ---------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._sfa_refuse_computed_figures(vals_list)
+        return super().create(vals_list)
+
     def write(self, vals):
-        warnings = {}
-        if "stage_id" in vals and not self.env.context.get("sfa_gate_override"):
-            warnings = self._sfa_check_gates(self.env["crm.stage"].browse(vals["stage_id"]))
-        res = super().write(vals)
-        for lead, (stage, missing) in warnings.items():
-            lead.message_post(
-                body=Markup("%s<ul>%s</ul>")
-                % (
-                    self.env._(
-                        "Moved past the gate of %(stage)s with open points:", stage=stage.name
+        self._sfa_refuse_computed_figures([vals])
+        if "stage_id" not in vals or is_trusted(self.env, GATE_OVERRIDE):
+            return super().write(vals)
+        stages_before = {lead.id: lead.stage_id for lead in self}
+        new = self.env["crm.stage"].browse(vals["stage_id"])
+        if not any(
+            new and new != old and (new.is_won or new.sequence > old.sequence)
+            for old in stages_before.values()
+        ):
+            return super().write(vals)  # moving back is free
+        # The gates judge the deal as saved (a box ticked or an approver added in the same
+        # save counts). A refused move rolls back to this savepoint: nothing of the write
+        # remains, also for a caller that catches the error.
+        with self.env.cr.savepoint():
+            res = super().write(vals)
+            self._sfa_pass_gates(stages_before)
+        return res
+
+    def _sfa_refuse_computed_figures(self, vals_list):
+        """The map and value figures are worked out by the addon (the ORM recomputes them
+        without going through create/write); a caller setting them gets an error."""
+        forced = [fname for fname in COMPUTED_FIGURES if any(fname in v for v in vals_list)]
+        if forced:
+            raise UserError(
+                self.env._(
+                    "%(fields)s cannot be set by hand: they are worked out from the deal's "
+                    "political map and value worksheet.",
+                    fields=", ".join(
+                        self._fields[fname]._description_string(self.env) for fname in forced
                     ),
-                    Markup("").join(Markup("<li>%s</li>") % escape(m) for m in missing),
+                )
+            )
+
+    @api.model
+    def _read_group_stage_ids(self, stages, domain):
+        """The kanban of a team with its own stages shows those (and any stage that holds one
+        of the deals shown), not the shared ones."""
+        team_id = self.env.context.get("default_team_id")
+        team = self.env["crm.team"]
+        if isinstance(team_id, int) and not isinstance(team_id, bool):
+            team = team.browse(team_id).exists()
+        if not team.sfa_own_stages:
+            return super()._read_group_stage_ids(stages, domain)
+        pipeline = team._sfa_pipeline_stages()[team.id]
+        stage_ids = stages.sudo()._search(
+            ["|", ("id", "in", stages.ids), ("id", "in", pipeline.ids)], order=stages._order
+        )
+        return stages.browse(stage_ids)
+
+    def _stage_find(self, team_id=False, domain=None, order="sequence, id", limit=1):
+        """A new deal of a team with its own stages starts in the team's first stage, and its
+        Won button goes to the team's won stage; when the team has no such stage, the CRM's
+        search over the shared stages answers (e.g. the shared won stage)."""
+        teams = self.team_id | self.env["crm.team"].browse(team_id or [])
+        if teams and all(teams.mapped("sfa_own_stages")):
+            pipelines = teams._sfa_pipeline_stages()
+            stage_ids = {sid for team in teams for sid in pipelines[team.id].ids}
+            stages = self.env["crm.stage"].search(
+                [("id", "in", list(stage_ids)), *(domain or [])], order=order, limit=limit
+            )
+            if stages:
+                return stages
+        return super()._stage_find(team_id=team_id, domain=domain, order=order, limit=limit)
+
+    def _sfa_pass_gates(self, stages_before):
+        """Every forward move from stage S to stage T (a later stage, or a won stage) passes
+        the gate of S and of every gated stage of the deal's pipeline from S's sequence up to T
+        (any sequence after S on a won move), T excluded: skipping a stage, or going back to
+        a shared stage and on, passes the same gates. Blocking gates raise; warning gates note
+        their open points on the deal. Moving back is free."""
+        moves = [
+            (lead, stages_before[lead.id], lead.stage_id)
+            for lead in self
+            if lead.stage_id != stages_before[lead.id]
+        ]
+        if not moves:
+            return
+        self.flush_recordset([*MAP_FIGURES, "value_worksheet_id"])
+        pipelines = self.team_id._sfa_pipeline_stages()
+        blocked, warned = [], {}
+        for lead, old, new in moves:
+            for stage in lead._sfa_gates_on_the_way(old, new, pipelines):
+                missing = lead._sfa_gate_missing(stage.sfa_gate)
+                if not missing:
+                    continue
+                if stage.sfa_gate_mode == "blocking":
+                    blocked.append(
+                        self.env._(
+                            "%(lead)s cannot leave %(stage)s yet:\n- %(missing)s",
+                            lead=lead.name,
+                            stage=stage.name,
+                            missing="\n- ".join(missing),
+                        )
+                    )
+                else:
+                    warned.setdefault(lead, []).append((stage, missing))
+        if blocked:
+            raise UserError(
+                "\n\n".join(
+                    [
+                        *blocked,
+                        self.env._(
+                            "Complete it, or ask a sales manager to override the gate with a "
+                            "reason."
+                        ),
+                    ]
+                )
+            )
+        for lead, stages in warned.items():
+            lead.message_post(
+                body=Markup("").join(
+                    Markup("%s<ul>%s</ul>")
+                    % (
+                        self.env._(
+                            "Moved past the gate of %(stage)s with open points:",
+                            stage=stage.name,
+                        ),
+                        Markup("").join(Markup("<li>%s</li>") % escape(m) for m in missing),
+                    )
+                    for stage, missing in stages
                 ),
                 subtype_xmlid="mail.mt_note",
             )
-        return res
 
-    def _sfa_check_gates(self, new_stage):
-        """Raise for blocking gates the move would pass; return {lead: (stage, missing)} for
-        warning gates."""
-        warnings = {}
-        for lead in self:
-            stage = lead.stage_id
-            # Moving on (to a later stage, or to a won stage whatever its sequence, as the
-            # Won button does) passes the gate; moving back never does.
-            forward = new_stage.sequence > stage.sequence or new_stage.is_won
-            if not stage.sfa_gate or new_stage == stage or not forward:
-                continue
-            missing = lead._sfa_gate_missing(stage.sfa_gate)
-            if not missing:
-                continue
-            if stage.sfa_gate_mode == "blocking":
-                raise UserError(
-                    self.env._(
-                        "%(lead)s cannot leave %(stage)s yet:\n- %(missing)s\n\nComplete it, or "
-                        "ask a sales manager to override the gate with a reason.",
-                        lead=lead.name,
-                        stage=stage.name,
-                        missing="\n- ".join(missing),
-                    )
+    def _sfa_gates_on_the_way(self, old, new, pipelines=None):
+        """The gated stages a move of this deal from ``old`` to ``new`` passes, in order:
+        ``old``'s own gate and those of the pipeline's stages from ``old``'s sequence up to
+        ``new`` (excluded; with no upper bound when ``new`` is won). None when moving back."""
+        self.ensure_one()
+        Stage = self.env["crm.stage"]
+        if not new or new == old or not (new.is_won or new.sequence > old.sequence):
+            return Stage
+        if pipelines is None:
+            pipelines = self.team_id._sfa_pipeline_stages()
+        pipeline = pipelines.get(self.team_id.id, pipelines[False])
+        return (
+            old.filtered("sfa_gate")
+            | pipeline.filtered(
+                lambda s: (
+                    s.sfa_gate
+                    and s != new
+                    and s.sequence >= old.sequence
+                    and (new.is_won or s.sequence < new.sequence)
                 )
-            warnings[lead] = (stage, missing)
-        return warnings
+            )
+        ).sorted()
 
     def _sfa_gate_missing(self, gate):
         """What a lead still lacks to pass a gate, in plain words."""
@@ -274,8 +401,9 @@ class CrmLead(models.Model):
                 missing.append(self.env._("no decision maker on the political map"))
             if "no_approver" in codes:
                 missing.append(self.env._("no approver on the political map"))
+            # a code this version does not know blocks nothing
             for code in sorted(codes - {"no_decision_maker", "no_approver", ""}):
-                if politics.FLAGS[code] == politics.BLOCKING:
+                if politics.FLAGS.get(code) == politics.BLOCKING:
                     missing.append(self._sfa_flag_label(code))
         elif gate == "value_worksheet":
             worksheet = self.value_worksheet_id
@@ -315,7 +443,10 @@ class CrmLead(models.Model):
         }
 
     def action_print_political_map(self):
-        return self.env.ref("sfa_key_accounts.crm_lead_political_map_report").report_action(self)
+        # data={} rather than None: an XML-RPC answer cannot hold None
+        return self.env.ref("sfa_key_accounts.crm_lead_political_map_report").report_action(
+            self, data={}
+        )
 
     def action_sfa_override_gate(self):
         self.ensure_one()
@@ -345,23 +476,45 @@ class CrmLead(models.Model):
         return True
 
     def _sfa_stale_days(self):
-        """Days without contact after which a key player is stale (setting, default 30)."""
-        value = self.env["ir.config_parameter"].sudo().get_param(STALE_DAYS_PARAM, "30")
-        return int(value or 30)
+        """Days without contact after which a key player is stale (setting, default 30; a
+        value that is not a whole number of at least one day falls back to the default)."""
+        # sudo: a system parameter every user's deals depend on; only this one key is read
+        value = self.env["ir.config_parameter"].sudo().get_param(STALE_DAYS_PARAM)
+        try:
+            days = int(value)
+        except (TypeError, ValueError):
+            return DEFAULT_STALE_DAYS
+        return days if days >= 1 else DEFAULT_STALE_DAYS
+
+    def _sfa_recompute_maps(self):
+        """Mark the map figures of these deals for recomputation (done at the next flush or
+        read), without going through write."""
+        for fname in MAP_FIGURES:
+            self.env.add_to_compute(self._fields[fname], self)
+
+    @api.model
+    def _sfa_refresh_maps_of(self, partners):
+        """The maps of the open deals where these people sit follow their meetings and
+        messages at once (last contact, stale key players): one search however many people."""
+        if not partners:
+            return
+        # sudo: the maps of every deal these people sit on must follow, also of deals the
+        # current user cannot read; nothing of them is read here or returned, they are only
+        # marked for the ORM to recompute.
+        self.sudo().search(
+            [("deal_contact_ids.stakeholder_id.partner_id", "in", partners.ids), *OPEN_DEALS]
+        )._sfa_recompute_maps()
 
     @api.model
     def _cron_refresh_political_maps(self):
         """Daily: staleness depends on time, so recompute the maps of open deals."""
         leads = self.search(
             [
-                ("type", "=", "opportunity"),
-                ("active", "=", True),
-                ("stage_id.is_won", "=", False),
+                *OPEN_DEALS,
                 "|",
                 ("deal_contact_ids", "!=", False),
                 ("team_id.sfa_use_political_map", "=", True),
             ]
         )
-        for fname in ("political_map_score", "political_map_status", "red_flag_codes"):
-            self.env.add_to_compute(self._fields[fname], leads)
+        leads._sfa_recompute_maps()
         leads.flush_recordset()

@@ -11,7 +11,9 @@ class CrmStage(models.Model):
             ("value_worksheet", "Value worksheet: a current worksheet with tangible benefits"),
         ],
         "Gate to Leave This Stage",
-        help="What an opportunity must have before it moves past this stage.",
+        help="What an opportunity must have before it moves past this stage: to a later stage, "
+        "over it (skipping it, or from an earlier or shared stage to one after it) or to a won "
+        "stage. Moving back is free.",
     )
     sfa_gate_mode = fields.Selection(
         [("warning", "Warn"), ("blocking", "Block")],

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from .sfa_stakeholder import TIME_LEVELS
 
@@ -13,8 +13,9 @@ ATTITUDES = [
 
 
 class SfaDealContact(models.Model):
-    """A stakeholder's part in one deal: decision role, attitude, influence on this decision
-    and time spent with them. Editing one deal never changes another."""
+    """A stakeholder's part in one deal, one line per person and deal: the decision roles
+    they play in it (one or more, or none yet), their one attitude to us, influence on this
+    decision and time spent with them. Editing one deal never changes another."""
 
     _name = "sfa.deal.contact"
     _description = "Buying Centre Member of a Deal"
@@ -35,8 +36,18 @@ class SfaDealContact(models.Model):
     circle = fields.Selection(related="stakeholder_id.circle", readonly=False)
     buying_style = fields.Selection(related="stakeholder_id.buying_style", readonly=False)
     reports_to_id = fields.Many2one(related="stakeholder_id.reports_to_id")
-    role_id = fields.Many2one("sfa.buying.role", "Decision Role", index=True)
-    role_code = fields.Char(related="role_id.code")
+    role_ids = fields.Many2many(
+        "sfa.buying.role",
+        "sfa_deal_contact_role_rel",
+        "contact_id",
+        "role_id",
+        "Decision Roles",
+    )
+    # The first role by sequence, read-only: orders the buying centre (approvers first) and
+    # keeps 1.0's ``role_id`` readable for reports and integrations. Set ``role_ids``.
+    role_id = fields.Many2one(
+        "sfa.buying.role", "Main Role", compute="_compute_role_id", store=True, index=True
+    )
     role_sequence = fields.Integer(related="role_id.sequence", store=True)
     attitude = fields.Selection(
         ATTITUDES,
@@ -58,11 +69,17 @@ class SfaDealContact(models.Model):
 
     _sql_constraints = [
         (
-            "lead_stakeholder_role_unique",
-            "unique(lead_id, stakeholder_id, role_id)",
-            "This person already has this role on this deal.",
+            "lead_stakeholder_unique",
+            "unique(lead_id, stakeholder_id)",
+            "This person is already on this deal's buying centre: give them all their roles on "
+            "that one line.",
         ),
     ]
+
+    @api.depends("role_ids", "role_ids.sequence")
+    def _compute_role_id(self):
+        for contact in self:
+            contact.role_id = contact.role_ids.sorted()[:1]
 
     @api.depends("stakeholder_id")
     def _compute_attitude(self):
@@ -99,3 +116,21 @@ class SfaDealContact(models.Model):
                         lead_company=contact.lead_id.company_id.name,
                     )
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_no_main_role(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_no_main_role([vals])
+        return super().write(vals)
+
+    def _check_no_main_role(self, vals_list):
+        if any("role_id" in vals for vals in vals_list):
+            raise UserError(
+                self.env._(
+                    "The main role follows the decision roles: set the roles (role_ids) of "
+                    "the person on the deal instead."
+                )
+            )

@@ -107,10 +107,13 @@ class SfaStakeholder(models.Model):
                 stakeholder.account_id = stakeholder.partner_id.commercial_partner_id
 
     @api.depends_context("sfa_lead_id")
-    @api.depends("deal_contact_ids.attitude", "deal_contact_ids.role_id")
+    @api.depends(
+        "deal_contact_ids.attitude", "deal_contact_ids.role_ids", "deal_contact_ids.time_spent"
+    )
     def _compute_deal_view(self):
-        """Role letters, attitude and time spent on the deal in context (``sfa_lead_id``),
-        else the last known ones: what the org-chart cards show."""
+        """Role letters, attitude and time spent on the deal in context (``sfa_lead_id``: the
+        person's one line on that deal), else the last known attitude and time and the roles
+        of all their deals: what the org-chart cards show."""
         lead_id = self.env.context.get("sfa_lead_id")
         for stakeholder in self:
             contacts = stakeholder.deal_contact_ids.sorted(lambda c: (c.write_date, c.id))
@@ -119,7 +122,7 @@ class SfaStakeholder(models.Model):
             last = contacts[-1:]
             stakeholder.last_attitude = last.attitude
             stakeholder.time_spent = last.time_spent
-            stakeholder.role_codes = "".join(sorted(set(contacts.role_id.mapped("code"))))
+            stakeholder.role_codes = "".join(sorted(set(contacts.role_ids.mapped("code"))))
 
     def _compute_contact_stats(self):
         stats = self._contact_stats()

@@ -9,3 +9,4 @@ from . import test_political_map
 from . import test_value_worksheet
 from . import test_bad_input
 from . import test_reports
+from . import test_stage_gates

@@ -1,10 +1,17 @@
 from datetime import timedelta
 
-from odoo import fields
+from psycopg2 import IntegrityError
+
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.modules.migration import load_script
+from odoo.service.model import _as_validation_error
 from odoo.tests import Form, tagged
+from odoo.tools import mute_logger
+from odoo.tools.misc import file_path
 
 from odoo.addons.sfa_key_accounts.engine.politics import FLAGS
+from odoo.addons.sfa_key_accounts.models.crm_lead import MAP_FIGURES
 
 from .common import SfaCommon
 
@@ -48,11 +55,12 @@ class TestPoliticalMap(SfaCommon):
             }
         )
 
-    def _add(self, deal, stakeholder, code, attitude=None, **vals):
+    def _add(self, deal, stakeholder, codes, attitude=None, **vals):
+        """Put a person on a deal's map with the roles ``codes`` (e.g. "D", "DA" or "")."""
         values = {
             "lead_id": deal.id,
             "stakeholder_id": stakeholder.id,
-            "role_id": self.role[code].id,
+            "role_ids": [Command.set([self.role[code].id for code in codes])],
         }
         if attitude:
             values["attitude"] = attitude
@@ -249,11 +257,12 @@ class TestPoliticalMap(SfaCommon):
             self.assertGreater(len(self.deal._sfa_flag_hint(code)), 20)
 
     def test_pdf_and_org_chart_action(self):
-        self._add(self.deal, self.dora, "D", "champion")
+        self._add(self.deal, self.dora, "DA", "champion")
         html, _type = self.env["ir.actions.report"]._render_qweb_html(
             "sfa_key_accounts.crm_lead_political_map_report", self.deal.ids
         )
         self.assertIn("Dora Decider", html.decode())
+        self.assertIn("A - Approver, D - Decision maker", html.decode())
         action = self.deal.action_open_political_map()
         self.assertEqual(self.env["sfa.stakeholder"].search(action["domain"]), self.dora)
         self.assertEqual(action["context"]["sfa_lead_id"], self.deal.id)
@@ -289,7 +298,7 @@ class TestPoliticalMap(SfaCommon):
                     {
                         "lead_id": lead.id,
                         "stakeholder_id": s.id,
-                        "role_id": self.role["D"].id,
+                        "role_ids": [Command.link(self.role["D"].id)],
                         "attitude": "champion",
                     }
                     for lead, s in zip(leads, stakeholders, strict=True)
@@ -300,9 +309,11 @@ class TestPoliticalMap(SfaCommon):
             return leads
 
         counts = []
+        figures = [self.env["crm.lead"]._fields[f] for f in MAP_FIGURES]
         for leads in (seed(10), seed(1000)):
             start = self.cr.sql_log_count
-            leads._compute_political_map()
+            with self.env.protecting(figures, leads):  # as the ORM computes them
+                leads._compute_political_map()
             counts.append(self.cr.sql_log_count - start)
             self.assertEqual(
                 set(leads.mapped("red_flag_codes")),
@@ -311,3 +322,103 @@ class TestPoliticalMap(SfaCommon):
             self.env.invalidate_all()
         self.assertEqual(counts[0], counts[1], counts)
         self.assertLessEqual(counts[1], 8, counts)
+
+    # --- one person, one attitude per deal ----------------------------------------------------
+    def test_one_line_per_person_and_deal(self):
+        self._add(self.deal, self.dora, "D", "champion")
+        for codes in ("A", ""):  # another role, or none: still the same person twice
+            with self.assertRaises(IntegrityError) as error, mute_logger("odoo.sql_db"):
+                self._add(self.deal, self.dora, codes, "hostile")
+            self.assertIn(
+                "already on this deal's buying centre",
+                str(_as_validation_error(self.env, error.exception)),
+            )
+        self.assertEqual(len(self.deal.deal_contact_ids), 1)
+
+    def test_a_person_with_two_roles_has_one_attitude(self):
+        dora = self._add(self.deal, self.dora, "DA", "hostile")
+        self._add(self.deal, self.eli, "E", "champion", time_spent="2")
+        # the hostile decision maker cannot hide behind a friendly approver line any more
+        self.assertEqual(
+            self.deal.red_flag_codes, "key_player_against,key_player_not_met,stale_key_player"
+        )
+        self.assertEqual((dora.role_id, dora.role_sequence), (self.role["A"], 10))
+        self.assertEqual(self.dora.with_context(sfa_lead_id=self.deal.id).role_codes, "AD")
+        dora.role_ids = [Command.unlink(self.role["A"].id)]
+        self.assertEqual(dora.role_id, self.role["D"])
+        self.assertIn("no_approver", self.deal.red_flag_codes)
+        with self.assertRaisesRegex(UserError, "set the roles"):
+            dora.write({"role_id": self.role["A"].id})
+        # the buying-centre kanban has a column per role: a person is in each of theirs
+        dora.role_ids = [Command.link(self.role["A"].id)]
+        groups = self.env["sfa.deal.contact"].read_group(
+            [("lead_id", "=", self.deal.id)], ["role_ids"], ["role_ids"]
+        )
+        self.assertEqual(
+            {g["role_ids"][0]: g["role_ids_count"] for g in groups},
+            {self.role["A"].id: 1, self.role["D"].id: 1, self.role["E"].id: 1},
+        )
+
+    def test_migration_merges_the_lines_of_one_person(self):
+        """Lines in the 1.0 shape (one per person and role, each with its own attitude, the
+        role in ``role_id``) become one line per person and deal."""
+        second = self._deal("Second deal")
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute(
+            "ALTER TABLE sfa_deal_contact DROP CONSTRAINT sfa_deal_contact_lead_stakeholder_unique"
+        )
+        rows = [
+            # (deal, person, role, attitude, influence, time spent)
+            (self.deal, self.dora, "A", "champion", "medium", "3"),
+            (self.deal, self.dora, "D", "hostile", "high", "1"),
+            (self.deal, self.dora, None, "support", "low", "0"),
+            (self.deal, self.eli, "E", "support", "medium", "2"),
+            (second, self.dora, "D", "champion", "low", "2"),
+        ]
+        ids = []
+        for deal, person, code, attitude, influence, time_spent in rows:
+            cr.execute(
+                """INSERT INTO sfa_deal_contact (lead_id, stakeholder_id, role_id, attitude,
+                                                 influence, time_spent, company_id)
+                   VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id""",
+                [
+                    deal.id,
+                    person.id,
+                    self.role[code].id if code else None,
+                    attitude,
+                    influence,
+                    time_spent,
+                    self.company.id,
+                ],
+            )
+            ids.append(cr.fetchone()[0])
+        pre = load_script(
+            file_path("sfa_key_accounts/migrations/18.0.1.1.0/pre-migrate.py"), "sfa_pre_1_1"
+        )
+        post = load_script(
+            file_path("sfa_key_accounts/migrations/18.0.1.1.0/post-migrate.py"), "sfa_post_1_1"
+        )
+        self.assertEqual(pre.merge_deal_contacts(cr), 2)
+        post.migrate(cr, "18.0.1.0.0")
+        self.env.invalidate_all()
+        Contact = self.env["sfa.deal.contact"]
+        self.assertEqual(sorted(Contact.search([("id", "in", ids)]).ids), [ids[0], ids[3], ids[4]])
+        dora = Contact.browse(ids[0])
+        self.assertEqual(
+            (dora.role_ids, dora.role_id, dora.attitude, dora.influence, dora.time_spent),
+            (self.role["A"] | self.role["D"], self.role["A"], "hostile", "high", "3"),
+        )
+        self.assertEqual(Contact.browse(ids[3]).role_ids, self.role["E"])
+        self.assertEqual(
+            (Contact.browse(ids[4]).role_ids, Contact.browse(ids[4]).attitude),
+            (self.role["D"], "champion"),
+        )
+        self.assertIn("key_player_against", self.deal.red_flag_codes)
+        self.assertEqual(pre.merge_deal_contacts(cr), 0)  # a second run changes nothing
+
+    def test_stale_days_setting_falls_back_when_unusable(self):
+        Param = self.env["ir.config_parameter"]
+        for value, days in (("45", 45), ("0", 30), ("-3", 30), ("abc", 30), ("", 30)):
+            Param.set_param("sfa_key_accounts.stale_days", value)
+            self.assertEqual(self.env["crm.lead"]._sfa_stale_days(), days, value)

@@ -1,11 +1,15 @@
 from markupsafe import Markup
 
-from odoo import fields, models
-from odoo.exceptions import AccessError
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from ..models.crm_lead import GATE_OVERRIDE
+from ..models.sfa_access_mixin import trusted
 
 
 class SfaStageGateOverride(models.TransientModel):
-    """A sales manager moves an opportunity past a blocking gate, with a logged reason."""
+    """A sales manager moves an opportunity past a blocking gate, with a logged reason. The
+    only way past a gate: it alone grants the server-only GATE_OVERRIDE permission."""
 
     _name = "sfa.stage.gate.override"
     _description = "Override a Stage Gate"
@@ -16,24 +20,45 @@ class SfaStageGateOverride(models.TransientModel):
         "crm.stage",
         "Move To",
         required=True,
-        domain="['|', ('team_id', '=', False), ('team_id', '=', team_id)]",
+        domain="[('id', 'in', stage_ids)]",
     )
-    team_id = fields.Many2one(related="lead_id.team_id")
+    stage_ids = fields.Many2many(related="lead_id.sfa_stage_ids")
     missing = fields.Text("Open Points", compute="_compute_missing")
     reason = fields.Text(required=True)
 
+    @api.depends("lead_id", "stage_id")
     def _compute_missing(self):
+        """The open points of every gate the move passes (of the deal's stage until a target
+        is chosen)."""
         for wizard in self:
-            gate = wizard.lead_id.stage_id.sfa_gate
-            wizard.missing = "\n".join(wizard.lead_id._sfa_gate_missing(gate)) if gate else ""
+            lead = wizard.lead_id
+            gates = lead.stage_id.filtered("sfa_gate")
+            if wizard.stage_id:
+                gates = lead._sfa_gates_on_the_way(lead.stage_id, wizard.stage_id)
+            wizard.missing = "\n".join(
+                f"{stage.name}: {point}"
+                for stage in gates
+                for point in lead._sfa_gate_missing(stage.sfa_gate)
+            )
 
     def action_confirm(self):
         self.ensure_one()
         if not self.env.user.has_group("sales_team.group_sale_manager"):
             raise AccessError(self.env._("Only sales managers can override a stage gate."))
-        old_stage = self.lead_id.stage_id
-        self.lead_id.with_context(sfa_gate_override=True).write({"stage_id": self.stage_id.id})
-        self.lead_id.message_post(
+        if not (self.reason or "").strip():
+            raise UserError(self.env._("Say why the deal may move on: the reason is logged."))
+        lead = self.lead_id
+        if self.stage_id not in lead.sfa_stage_ids:
+            raise UserError(
+                self.env._(
+                    "%(stage)s is not a stage of the pipeline of %(lead)s.",
+                    stage=self.stage_id.name,
+                    lead=lead.name,
+                )
+            )
+        old_stage = lead.stage_id
+        trusted(lead, GATE_OVERRIDE).write({"stage_id": self.stage_id.id})
+        lead.message_post(
             body=Markup("%s<br/>%s")
             % (
                 self.env._(

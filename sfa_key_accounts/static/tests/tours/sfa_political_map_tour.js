@@ -1,6 +1,24 @@
 import { registry } from "@web/core/registry";
 
-function addToMap(person, role, attitude) {
+function addRole(role) {
+    return [
+        {
+            trigger: "div[name='deal_contact_ids'] .o_selected_row .o_field_widget[name='role_ids'] input",
+            content: `Give the decision role ${role}`,
+            run: `edit ${role}`,
+        },
+        {
+            trigger: `div[name='deal_contact_ids'] .o_selected_row .o_field_widget[name='role_ids'] .o-autocomplete--dropdown-item:contains('${role}')`,
+            run: "click",
+        },
+        {
+            trigger: `div[name='deal_contact_ids'] .o_selected_row .o_field_widget[name='role_ids'] .o_tag:contains('${role}')`,
+        },
+    ];
+}
+
+// One line per person on the deal, with one or more roles and one attitude.
+function addToMap(person, roles, attitude) {
     return [
         {
             trigger: "div[name='deal_contact_ids'] .o_field_x2many_list_row_add a",
@@ -16,18 +34,7 @@ function addToMap(person, role, attitude) {
             trigger: `div[name='deal_contact_ids'] .o_selected_row .o_field_widget[name='stakeholder_id'] .o-autocomplete--dropdown-item:contains('${person}')`,
             run: "click",
         },
-        {
-            trigger: "div[name='deal_contact_ids'] .o_selected_row .o_field_widget[name='role_id'] input",
-            content: "Choose the decision role",
-            run: `edit ${role}`,
-        },
-        {
-            trigger: `div[name='deal_contact_ids'] .o_selected_row .o_field_widget[name='role_id'] .o-autocomplete--dropdown-item:contains('${role}')`,
-            run: "click",
-        },
-        {
-            trigger: `div[name='deal_contact_ids'] .o_selected_row .o_field_widget[name='role_id'] input:value(/${role}/)`,
-        },
+        ...roles.flatMap(addRole),
         {
             trigger: "div[name='deal_contact_ids'] .o_selected_row .o_field_widget[name='attitude'] select",
             content: "Set the attitude",
@@ -45,17 +52,26 @@ function addToMap(person, role, attitude) {
 }
 
 // A rep maps a deal's buying centre, sees a red flag, arranges the org chart, fixes the flag
-// and moves the deal through the "Lead the process" gate, which first blocks.
+// and moves the deal through the "Lead the process" gate, which first blocks: the refused move
+// leaves the form clean, on its stage. The status bar shows the key-account stages only.
 registry.category("web_tour.tours").add("sfa_political_map_tour", {
     steps: () => [
+        {
+            trigger: ".o_statusbar_status button:contains('Confirm the opportunity')",
+            content: "The pipeline of the Key Accounts team",
+        },
+        {
+            trigger: ".o_statusbar_status:not(:has(button:contains('Proposition')))",
+            content: "The shared stages are not offered",
+        },
         {
             trigger: ".o_form_view .o_notebook a.nav-link:contains('Political Map')",
             content: "Open the political map of the deal",
             run: "click",
         },
-        ...addToMap("Tour Decider", "Decision maker", "Champion"),
-        ...addToMap("Tour Evaluator", "Evaluator", "Supports"),
-        ...addToMap("Tour User", "User", "Neutral"),
+        ...addToMap("Tour Decider", ["Decision maker"], "Champion"),
+        ...addToMap("Tour Evaluator", ["Evaluator"], "Supports"),
+        ...addToMap("Tour User", ["User"], "Neutral"),
         {
             trigger: ".o_form_button_save",
             content: "Save the map",
@@ -83,12 +99,12 @@ registry.category("web_tour.tours").add("sfa_political_map_tour", {
             trigger: "body:not(:has(.modal))",
         },
         {
-            trigger: ".o_form_button_cancel",
-            content: "Discard the refused move",
-            run: "click",
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Lead the process')",
+            content: "The deal stays on its stage",
         },
         {
-            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Lead the process')",
+            trigger: ".o_form_view .o_form_renderer.o_form_saved",
+            content: "Nothing is left to save: the refused move is gone",
         },
         {
             trigger: ".o_form_view button[name='action_open_political_map']",
@@ -113,7 +129,7 @@ registry.category("web_tour.tours").add("sfa_political_map_tour", {
             trigger: ".o_form_view .o_notebook a.nav-link:contains('Political Map')",
             run: "click",
         },
-        ...addToMap("Tour Signer", "Approver", "Supports"),
+        ...addToMap("Tour Signer", ["Approver", "Evaluator"], "Supports"),
         {
             trigger: ".o_form_button_save",
             content: "Save the map",
