@@ -313,6 +313,11 @@ class TestValueWorksheet(SfaCommon):
             new.benefit_ids[0].need_id = need
 
     def test_value_gate_on_prove_the_solution(self):
+        # only Prove's gate: from the shared New straight to Prove passes Confirm's and Lead's
+        (
+            self.env.ref("sfa_key_accounts.crm_stage_confirm")
+            | self.env.ref("sfa_key_accounts.crm_stage_lead_process")
+        ).sfa_gate = False
         self.lead.write(
             {
                 "team_id": self.env.ref("sfa_key_accounts.crm_team_key_account").id,
