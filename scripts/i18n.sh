@@ -4,7 +4,7 @@
 # (msgmerge: new terms come in untranslated, changed ones marked fuzzy, gone ones dropped).
 # Then translate what `msgattrib --untranslated` / `--only-fuzzy` lists.
 set -euo pipefail
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$SFA_ROOT"
 

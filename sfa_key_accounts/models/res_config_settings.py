@@ -37,6 +37,8 @@ class ResConfigSettings(models.TransientModel):
     @api.depends("company_id")
     def _compute_sfa_retier_enabled(self):
         cron = self.env.ref("sfa_key_accounts.ir_cron_key_account_retier", raise_if_not_found=False)
+        # sudo: settings are for administrators, who may not hold rights on ir.cron; only this
+        # one job's active flag is read and written
         for settings in self:
             settings.sfa_retier_enabled = bool(cron and cron.sudo().active)
 

@@ -90,6 +90,8 @@ class SfaKeyAccountTier(models.Model):
         """The company's tier set, created from the customer pyramid when it has none."""
         tiers = self.search([("company_id", "=", company.id)])
         if not tiers:
+            # sudo: the first run of the selection in a company gives it the default pyramid,
+            # whoever runs it (only key-account managers can); nothing else is created
             tiers = self.sudo().create(self._default_pyramid(company)).sudo(False)
         return tiers
 

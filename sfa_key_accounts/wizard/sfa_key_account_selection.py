@@ -139,6 +139,8 @@ class SfaKeyAccountSelection(models.TransientModel):
             ["partner_id", "tier_id"],
         )
         current = {account.partner_id.id: account.tier_id.id for account in accounts}
+        # sudo: the names of the company's customers with revenue, to sort ties; a customer
+        # restricted to another company of the user's group must still be ranked
         partners = self.env["res.partner"].sudo().browse(set(revenue) | set(current))
         partners.fetch(["name"])
         rows = [(p.id, revenue.get(p.id, 0.0), (p.name or "", p.id)) for p in partners]
@@ -182,6 +184,7 @@ class SfaKeyAccountSelection(models.TransientModel):
     def _cron_retier(self):
         """Monthly re-tiering of every company that has tiers: propose (a note on each
         customer whose tier would change) or, when configured, apply."""
+        # sudo: one setting, read by the scheduled job
         auto = self.env["ir.config_parameter"].sudo().get_param(AUTO_APPLY_PARAM)
         companies = self.env["sfa.key.account.tier"].search([]).company_id
         for company in companies:
