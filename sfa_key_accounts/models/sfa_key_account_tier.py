@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from ..engine import ranking
 
@@ -80,6 +80,21 @@ class SfaKeyAccountTier(models.Model):
                         thresholds=" / ".join(f"{t:g}%" for t in tiers.mapped("threshold_pct")),
                     )
                 )
+
+    def _check_complete(self):
+        """A tier set must end at 100% before it ranks anyone (self: one company's tiers, in
+        order). Checked when the selection runs, not on each row, since a tier set is edited
+        a row at a time and is incomplete in between."""
+        if "not_complete" in ranking.tier_set_problems(self.mapped("threshold_pct")):
+            raise UserError(
+                self.env._(
+                    "The tiers of %(company)s end at %(last)s%%: the last tier must end at 100%% "
+                    "so that every customer gets a tier. Fix it in CRM > Configuration > Key "
+                    "Account Tiers.",
+                    company=self.company_id.display_name,
+                    last=f"{self[-1:].threshold_pct:g}",
+                )
+            )
 
     def _engine_tiers(self):
         """The tier set as the engine's plain tiers (self: one company's tiers, in order)."""

@@ -181,6 +181,17 @@ class TestKeyAccountSelection(SfaCommon):
         self.assertEqual(self._ka(self.idle).tier_id, self.tier_a)
         self.assertEqual(self.env["sfa.key.account.tier.history"].search_count([]), before)
 
+    def test_tier_set_must_end_at_100(self):
+        """A tier set that stops short of 100% would leave customers without a tier: the
+        selection refuses to run and says how to fix it."""
+        self.tier_c.threshold_pct = 99
+        with self.assertRaisesRegex(UserError, "end at 99%: the last tier must end at 100%"):
+            self._wizard().action_compute()
+        self.tier_c.threshold_pct = 100
+        wizard = self._wizard()
+        wizard.action_compute()
+        self.assertEqual(len(wizard.line_ids), 6)
+
     def test_bad_period_and_apply_before_compute(self):
         with self.assertRaises(UserError):
             self._wizard(date_from=date(2026, 5, 1), date_to=date(2026, 4, 1)).action_compute()

@@ -52,6 +52,7 @@ class SfaKeyAccountSelection(models.TransientModel):
         if self.date_to < self.date_from:
             raise UserError(self.env._("The period ends before it starts."))
         tiers = self.env["sfa.key.account.tier"]._for_company(self.company_id)
+        tiers._check_complete()
         ranked, current = self._rank(tiers)
         self.line_ids.unlink()
         self.env["sfa.key.account.selection.line"].create(
