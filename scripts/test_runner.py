@@ -824,7 +824,12 @@ def check_i18n(env, clone):
     pot = Path(MODULE) / "i18n" / f"{MODULE}.pot"
     fresh, committed = (POT_DATES.sub("", (root / pot).read_text()) for root in (clone, ROOT))
     if fresh != committed:
-        return [f"{pot} is not what `make i18n` exports: run it and translate the new terms"]
+        ids = [set(re.findall(r'(?m)^msgid "(.+)"$', text)) for text in (fresh, committed)]
+        diff = [f"+{m}" for m in ids[0] - ids[1]] + [f"-{m}" for m in ids[1] - ids[0]]
+        return [
+            f"{pot} is not what `make i18n` exports: run it and translate the new terms "
+            f"({'; '.join(sorted(diff)[:5]) or 'references or wording'})"
+        ]
     counts = re.findall(r"(zh_\w\w)\.po: (\d+) term", out)
     say(
         "run: make i18n: .pot up to date; untranslated: " + ", ".join(f"{a} {b}" for a, b in counts)

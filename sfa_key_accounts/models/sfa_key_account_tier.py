@@ -86,13 +86,15 @@ class SfaKeyAccountTier(models.Model):
         order). Checked when the selection runs, not on each row, since a tier set is edited
         a row at a time and is incomplete in between."""
         if "not_complete" in ranking.tier_set_problems(self.mapped("threshold_pct")):
+            # (no f-string inside the call: Odoo's term extractor would skip this file)
+            last = format(self[-1:].threshold_pct, "g")
             raise UserError(
                 self.env._(
                     "The tiers of %(company)s end at %(last)s%%: the last tier must end at 100%% "
                     "so that every customer gets a tier. Fix it in CRM > Configuration > Key "
                     "Account Tiers.",
                     company=self.company_id.display_name,
-                    last=f"{self[-1:].threshold_pct:g}",
+                    last=last,
                 )
             )
 
