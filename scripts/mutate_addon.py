@@ -433,6 +433,7 @@ def run_logged(cmd, log, timeout=None, env=None):
 
 
 RUNNING = set()
+STOPPING = threading.Event()  # set when the run is interrupted: results are no longer kept
 DB_LOCK = threading.Lock()  # CREATE DATABASE ... TEMPLATE wants its template to itself
 
 
@@ -704,6 +705,9 @@ class Slot:
         if rc is None:
             return {"status": "timeout", "seconds": seconds, "detail": f"over {timeout}s"}
         results = RESULT_LINE.findall(out)
+        if not results and rc < 0:
+            # killed by a signal from outside (Ctrl-C of the run, the OOM killer): no verdict
+            return {"status": "error", "seconds": seconds, "detail": f"signal {-rc}"}
         if not results:
             return {"status": "killed", "seconds": seconds, "detail": f"crashed (exit {rc})"}
         failed, errors, tests = (int(x) for x in results[-1])
@@ -732,12 +736,14 @@ def report(mutants, results, equivalents, elapsed, ran_all):
         killed -= killed_equiv
         surv = total - equiv - killed
         for m in ms:
+            if results.get(m.id) is None:
+                results[m.id] = {"status": "error", "detail": "not run (interrupted)"}
             status = results[m.id]["status"]
             if status == "timeout":
                 timeouts.append(m)
             if status == "no-test-ran":
                 no_test_ran.append(m)
-            if status in ("survived", "no-cover", "no-test-ran"):
+            if status in ("survived", "no-cover", "no-test-ran", "error"):
                 survivors.append(m)
                 if m.id not in equivalents:
                     unexplained.append(m)
@@ -863,8 +869,10 @@ def main(argv=None):
                     with lock:
                         free.append(slot)
                         done[0] += 1
+                if STOPPING.is_set():
+                    return  # the run was interrupted: this verdict is not one
                 results[m.id] = res
-                if res["status"] != "no-test-ran":  # a selection problem: not kept
+                if res["status"] not in ("no-test-ran", "error"):  # no verdict: not kept
                     cache.put(key(m), res)
                 say(
                     f"[{done[0]}/{len(runnable)}] {res['status']:<8} {m.id} "
@@ -876,6 +884,7 @@ def main(argv=None):
                 list(pool.map(work, runnable))
             finally:
                 # on Ctrl-C: the Odoo runs are in their own sessions and did not get it
+                STOPPING.set()
                 pool.shutdown(wait=False, cancel_futures=True)
                 for proc in list(RUNNING):
                     os.killpg(proc.pid, signal.SIGKILL)
