@@ -66,6 +66,10 @@ def prepare(name):
     ignore = shutil.ignore_patterns("__pycache__", ".pytest_cache", ".hypothesis")
     shutil.copytree(ENGINE, work / "sfa_key_accounts" / "engine", ignore=ignore)
     shutil.copytree(ROOT / "tests", work / "tests", ignore=ignore)
+    # mutmut's cache does not know its settings: new settings, results from scratch
+    settings = CONFIG.read_bytes()
+    if not (work / "pyproject.toml").exists() or (work / "pyproject.toml").read_bytes() != settings:
+        (work / ".mutmut-cache").unlink(missing_ok=True)
     shutil.copy(CONFIG, work / "pyproject.toml")
     return work
 
