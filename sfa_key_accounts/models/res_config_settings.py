@@ -34,6 +34,17 @@ class ResConfigSettings(models.TransientModel):
         check_numbers(self, vals, {"sfa_stale_days": STALE_DAYS}, fnames={"sfa_stale_days"})
         return super().write(vals)
 
+    def set_values(self):
+        Lead = self.env["crm.lead"]
+        before = Lead._sfa_stale_days()
+        res = super().set_values()
+        if Lead._sfa_stale_days() != before:
+            # The flags of the open deals follow the new number of days at once, not at the
+            # next daily refresh. sudo: the maps of every company's deals depend on this one
+            # setting; they are only marked and recomputed, nothing is read or returned.
+            Lead.sudo()._cron_refresh_political_maps()
+        return res
+
     @api.depends("company_id")
     def _compute_sfa_retier_enabled(self):
         cron = self.env.ref("sfa_key_accounts.ir_cron_key_account_retier", raise_if_not_found=False)

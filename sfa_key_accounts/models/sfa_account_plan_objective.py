@@ -30,7 +30,15 @@ class SfaAccountPlanObjective(models.Model):
     current_value = fields.Float(compute="_compute_current_value")
     progress = fields.Float("Progress (%)", compute="_compute_current_value")
 
-    @api.depends("measure", "manual_value", "target", "plan_id.partner_id", "plan_id.date_start")
+    @api.depends(
+        "measure",
+        "manual_value",
+        "target",
+        "plan_id.partner_id",
+        "plan_id.company_id",
+        "plan_id.date_start",
+        "plan_id.date_end",
+    )
     def _compute_current_value(self):
         values = self._crm_figures()
         for objective in self:
