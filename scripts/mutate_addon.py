@@ -837,7 +837,15 @@ def main(argv=None):
     def key(m):
         return f"{m.id}|{file_hash[m.rel]}|{tests_hash}"
 
-    results = {m.id: cache.get(key(m)) for m in mutants}
+    # As mutmut does: a mutant some test killed stays killed while its file is unchanged, even
+    # when the tests change (tests are added far more often than weakened); a survivor, or a
+    # line no test ran, is run again whenever any test changes.
+    killed_before = {
+        k.rsplit("|", 1)[0]: v for k, v in cache.data.items() if v.get("status") == "killed"
+    }
+    results = {
+        m.id: cache.get(key(m)) or killed_before.get(f"{m.id}|{file_hash[m.rel]}") for m in mutants
+    }
     todo = [m for m in mutants if results[m.id] is None]
     say(f"{len(mutants)} mutants in {len(files)} files, {len(mutants) - len(todo)} from the cache")
     t0 = time.time()

@@ -70,6 +70,10 @@ class Tier:
         self.detail = ""
         self.passed = 0
         self.failed = 0
+        # Lines printed after the summary table: a CI record often keeps only the tail of
+        # the output, so the reason for a failure must be there, not only in the log above.
+        self.why = []
+        self.tests = 0
 
     def done(self, ok, detail, passed=0, failed=0):
         self.ok, self.detail, self.passed, self.failed = ok, detail, passed, failed
@@ -245,6 +249,45 @@ def judge_log(text, *, label):
     return tests, failed, errors, problems
 
 
+FAILED_TEST = re.compile(r"\b(?:FAIL|ERROR): (\w+)\.(test_\w+)")
+
+
+def tier_tours(tier, db):
+    """Run the tours; a tour that fails is run once more, alone, and both runs are reported.
+
+    Under load a browser step can time out once (Python 3.11.7's thread-safety bug, a slow
+    asset build): a failure that does not repeat is reported in the summary, not hidden, and
+    one that repeats fails the tier.
+    """
+    tags = f"{TOUR_TAG}/{MODULE}"
+    if odoo_tests(tier, db, False, tags, True, "tours"):
+        tier.detail = tier.detail.replace(" tests,", " tours ran in Chromium,", 1)
+        return True
+    first = (tier.detail, tier.why)
+    log = (LOGS / "tours.log").read_text(errors="replace")
+    failed = sorted({f"{c}.{m}" for c, m in FAILED_TEST.findall(log)})
+    if not failed:
+        return False
+    rerun = Tier("tours (rerun)")
+    retags = ",".join(f"/{MODULE}:{name}" for name in failed)
+    again = odoo_tests(rerun, db, False, retags, True, "tours-rerun")
+    tier.why = [f"first run: {first[0]}", *first[1]]
+    if not again:
+        tier.why += [f"rerun of {', '.join(failed)}: {rerun.detail}", *rerun.why]
+        tier.detail = first[0].replace(" tests,", " tours ran in Chromium,", 1)
+        return False
+    tests = tier.tests
+    tier.done(
+        True,
+        f"{tests} tours ran in Chromium; {', '.join(failed)} failed once and passed when run"
+        " again alone (see below)",
+        tests,
+        0,
+    )
+    tier.why.insert(0, "a tour failed once and passed on its rerun: look for a race")
+    return True
+
+
 def odoo_tests(tier, db, install, tags, demo, label):
     args = ["-d", db, "--test-tags", tags, "--stop-after-init", "--http-port", TEST_HTTP_PORT]
     if install:
@@ -256,7 +299,7 @@ def odoo_tests(tier, db, install, tags, demo, label):
     t0 = time.time()
     rc, out = run(odoo_cmd(*args), log)
     tests, failed, errors, problems = judge_log(out, label=label)
-    if label == "tours":
+    if label.startswith("tours"):
         # Each tour must really have driven a browser, not been skipped or faked.
         browsers = out.count("Browser version: ")
         if browsers < tests:
@@ -267,7 +310,9 @@ def odoo_tests(tier, db, install, tags, demo, label):
         say(f"{label}: {p}")
     if problems:
         say(f"{label}: full log in {log}")
+        tier.why = [p[:240] for p in problems[:6]] + [f"full log: {log}"]
     ok = not problems and failed == 0 and errors == 0 and tests > 0
+    tier.tests = tests
     detail = f"{tests} tests, {failed} failed, {errors} error(s) ({time.time() - t0:.0f}s)"
     if problems and failed + errors == 0:
         detail += f", {len(problems)} log problem(s)"
@@ -969,9 +1014,7 @@ def main():
             if problem:
                 tiers["tours"].done(False, f"cannot run: {problem}")
             elif tiers["odoo (demo)"].ok:
-                odoo_tests(tiers["tours"], dbs[-1], False, f"{TOUR_TAG}/{MODULE}", True, "tours")
-                t = tiers["tours"]
-                t.detail = t.detail.replace(" tests,", " tours ran in Chromium,", 1)
+                tier_tours(tiers["tours"], dbs[-1])
             else:
                 tiers["tours"].done(False, "not run: the demo database did not install cleanly")
             if tiers["odoo (demo)"].ok:
@@ -1012,6 +1055,9 @@ def main():
             flush=True,
         )
         failed += 1
+    for t in tiers.values():
+        for line in t.why:
+            print(f"{t.name}: {line}", flush=True)
     print(f"tests: {passed} passed, {failed} failed", flush=True)
     bad = [t.name for t in tiers.values() if t.ok is False]
     if bad or not_run:

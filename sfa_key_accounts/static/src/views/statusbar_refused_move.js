@@ -1,3 +1,5 @@
+import { status } from "@odoo/owl";
+import { browser } from "@web/core/browser/browser";
 import { patch } from "@web/core/utils/patch";
 import { StatusBarField } from "@web/views/fields/statusbar/statusbar_field";
 
@@ -14,6 +16,9 @@ patch(StatusBarField.prototype, {
         if (record.resModel !== "crm.lead" || name !== "stage_id") {
             return super.selectItem(item);
         }
+        // A click while a save is still running (Save, then the status bar at once) must be
+        // judged on the form as that save leaves it: the save clears the edits it sends.
+        await record.model.mutex.getUnlockedDef();
         const wasDirty = await record.isDirty();
         const previous = record.data[name];
         try {
@@ -24,6 +29,15 @@ patch(StatusBarField.prototype, {
             } else {
                 await record.discard();
             }
+            // Odoo's status bar does not recompute its items on a render that lands while it
+            // is still adjusting to the previous one (until the next animation frame), so the
+            // stage just restored could stay hidden behind the refused one: render it again
+            // once that frame has passed.
+            browser.requestAnimationFrame(() => {
+                if (status(this) !== "destroyed") {
+                    this.render();
+                }
+            });
             throw error;
         }
     },
