@@ -1,8 +1,17 @@
 from datetime import datetime
 
+from odoo import Command
 from odoo.tests.common import TransactionCase
 
 from odoo.addons.mail.tests.common import mail_new_test_user
+
+# The four boxes of the first gate, ticked (a deal qualified to leave *Confirm*).
+QUALIFIED = {
+    "sfa_need_confirmed": True,
+    "sfa_authority_confirmed": True,
+    "sfa_budget_confirmed": True,
+    "sfa_timeline_confirmed": True,
+}
 
 
 class SfaCommon(TransactionCase):
@@ -91,4 +100,62 @@ class SfaCommon(TransactionCase):
                 "company_id": (company or cls.company).id,
                 **extra,
             }
+        )
+
+
+class SfaDealCommon(SfaCommon):
+    """A customer with three people (``cls.people``: decider, approver, evaluator by name) and
+    deals in the Key Accounts pipeline, shared by the gate and behaviour tests."""
+
+    CUSTOMER = "Deal Co"
+    PEOPLE = ("Dora Decider", "Abe Approver", "Eli Evaluator")
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.account = cls._customers(cls.CUSTOMER)
+        people = cls.env["res.partner"].create(
+            [{"name": name, "parent_id": cls.account.id} for name in cls.PEOPLE]
+        )
+        cls.people = cls.env["sfa.stakeholder"].create(
+            [{"partner_id": p.id, "account_id": cls.account.id} for p in people]
+        )
+        cls.role = {
+            code: cls.env["sfa.buying.role"].search([("code", "=", code)]) for code in "ACDEU"
+        }
+        cls.team = cls.env.ref("sfa_key_accounts.crm_team_key_account")
+        cls.confirm = cls.env.ref("sfa_key_accounts.crm_stage_confirm")
+        cls.lead_process = cls.env.ref("sfa_key_accounts.crm_stage_lead_process")
+        cls.prove = cls.env.ref("sfa_key_accounts.crm_stage_prove")
+        cls.negotiate = cls.env.ref("sfa_key_accounts.crm_stage_negotiate")
+        cls.close = cls.env.ref("sfa_key_accounts.crm_stage_close")
+
+    @classmethod
+    def _deal(cls, name, stage, **vals):
+        return cls.env["crm.lead"].create(
+            {
+                "name": name,
+                "type": "opportunity",
+                "partner_id": cls.account.id,
+                "team_id": cls.team.id,
+                "stage_id": stage.id,
+                "user_id": cls.user_rep.id,
+                "company_id": cls.company.id,
+                **vals,
+            }
+        )
+
+    def _map(self, deal, *entries):
+        """entries: (stakeholder, role codes, attitude[, time spent, "2" if left out])"""
+        return self.env["sfa.deal.contact"].create(
+            [
+                {
+                    "lead_id": deal.id,
+                    "stakeholder_id": person.id,
+                    "role_ids": [Command.set([self.role[c].id for c in codes])],
+                    "attitude": attitude,
+                    "time_spent": time_spent[0] if time_spent else "2",
+                }
+                for person, codes, attitude, *time_spent in entries
+            ]
         )

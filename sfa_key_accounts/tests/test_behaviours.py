@@ -11,72 +11,22 @@ from odoo.tests import Form, tagged
 
 from odoo.addons.mail.tests.common import mail_new_test_user
 
-from .common import SfaCommon
+from .common import QUALIFIED, SfaCommon, SfaDealCommon
 
-QUALIFIED = {
-    "sfa_need_confirmed": True,
-    "sfa_authority_confirmed": True,
-    "sfa_budget_confirmed": True,
-    "sfa_timeline_confirmed": True,
-}
 STALE_DAYS = "sfa_key_accounts.stale_days"
 
 
-class SfaDealCommon(SfaCommon):
-    """A customer with three people and deals in the Key Accounts pipeline."""
+class BittenDeals(SfaDealCommon):
+    """Bitten Co's people and deals, with the stale-days setting at its default of 30."""
+
+    CUSTOMER = "Bitten Co"
+    PEOPLE = ("Dina Decider", "Arne Approver", "Elsa Evaluator")
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.account = cls._customers("Bitten Co")
-        people = cls.env["res.partner"].create(
-            [
-                {"name": name, "parent_id": cls.account.id}
-                for name in ("Dina Decider", "Arne Approver", "Elsa Evaluator")
-            ]
-        )
-        cls.dina, cls.arne, cls.elsa = cls.env["sfa.stakeholder"].create(
-            [{"partner_id": p.id, "account_id": cls.account.id} for p in people]
-        )
-        cls.role = {
-            code: cls.env["sfa.buying.role"].search([("code", "=", code)]) for code in "ACDEU"
-        }
-        cls.team = cls.env.ref("sfa_key_accounts.crm_team_key_account")
-        cls.confirm = cls.env.ref("sfa_key_accounts.crm_stage_confirm")
-        cls.lead_process = cls.env.ref("sfa_key_accounts.crm_stage_lead_process")
-        cls.prove = cls.env.ref("sfa_key_accounts.crm_stage_prove")
-        cls.close = cls.env.ref("sfa_key_accounts.crm_stage_close")
+        cls.dina, cls.arne, cls.elsa = cls.people
         cls.env["ir.config_parameter"].set_param(STALE_DAYS, "30")
-
-    @classmethod
-    def _deal(cls, name, stage, **vals):
-        return cls.env["crm.lead"].create(
-            {
-                "name": name,
-                "type": "opportunity",
-                "partner_id": cls.account.id,
-                "team_id": cls.team.id,
-                "stage_id": stage.id,
-                "user_id": cls.user_rep.id,
-                "company_id": cls.company.id,
-                **vals,
-            }
-        )
-
-    def _map(self, deal, *entries):
-        """entries: (stakeholder, role codes, attitude, time spent)"""
-        return self.env["sfa.deal.contact"].create(
-            [
-                {
-                    "lead_id": deal.id,
-                    "stakeholder_id": person.id,
-                    "role_ids": [Command.set([self.role[c].id for c in codes])],
-                    "attitude": attitude,
-                    "time_spent": time_spent,
-                }
-                for person, codes, attitude, time_spent in entries
-            ]
-        )
 
     def _meet(self, stakeholder, days_ago):
         """A one-hour meeting that started ``days_ago`` days and one hour ago."""
@@ -100,7 +50,7 @@ class SfaDealCommon(SfaCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestWonButtonThroughTheGates(SfaDealCommon):
+class TestWonButtonThroughTheGates(BittenDeals):
     """The Won button leaves the deal's stage like any forward move: it passes every gate on
     the way, and only a sales manager's override (with a reason, logged) walks past one."""
 
@@ -245,7 +195,7 @@ class TestWonButtonThroughTheGates(SfaDealCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestMapsFollowTimeAndSettings(SfaDealCommon):
+class TestMapsFollowTimeAndSettings(BittenDeals):
     """Stale key players, the stale-days setting and the last known attitude."""
 
     def test_key_player_met_exactly_the_stale_days_ago_is_not_stale_yet(self):

@@ -13,47 +13,26 @@ from odoo.tools.misc import file_path
 from odoo.addons.sfa_key_accounts.engine.politics import FLAGS
 from odoo.addons.sfa_key_accounts.models.crm_lead import MAP_FIGURES
 
-from .common import SfaCommon
+from .common import SfaDealCommon
 
 
 @tagged("post_install", "-at_install")
-class TestPoliticalMap(SfaCommon):
+class TestPoliticalMap(SfaDealCommon):
+    PEOPLE = ("Dora Decider", "Abe Approver", "Eli Evaluator", "Uma User")
+    CUSTOMER = "Mapped Co"
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.account = cls._customers("Mapped Co")
-        cls.people = cls.env["res.partner"].create(
-            [
-                {"name": name, "parent_id": cls.account.id}
-                for name in ("Dora Decider", "Abe Approver", "Eli Evaluator", "Uma User")
-            ]
-        )
-        cls.dora, cls.abe, cls.eli, cls.uma = cls.env["sfa.stakeholder"].create(
-            [{"partner_id": p.id, "account_id": cls.account.id} for p in cls.people]
-        )
-        cls.role = {
-            code: cls.env["sfa.buying.role"].search([("code", "=", code)]) for code in "ACDEU"
-        }
-        cls.team = cls.env.ref("sfa_key_accounts.crm_team_key_account")
-        cls.stage_confirm = cls.env.ref("sfa_key_accounts.crm_stage_confirm")
-        cls.stage_lead = cls.env.ref("sfa_key_accounts.crm_stage_lead_process")
-        cls.stage_prove = cls.env.ref("sfa_key_accounts.crm_stage_prove")
+        cls.dora, cls.abe, cls.eli, cls.uma = cls.people
+        cls.stage_confirm = cls.confirm
+        cls.stage_lead = cls.lead_process
+        cls.stage_prove = cls.prove
         cls.deal = cls._deal("Mapped deal")
 
     @classmethod
-    def _deal(cls, name, **vals):
-        return cls.env["crm.lead"].create(
-            {
-                "name": name,
-                "type": "opportunity",
-                "partner_id": cls.account.id,
-                "team_id": cls.team.id,
-                "stage_id": cls.stage_lead.id,
-                "user_id": cls.user_rep.id,
-                "company_id": cls.company.id,
-                **vals,
-            }
-        )
+    def _deal(cls, name, stage=None, **vals):
+        return super()._deal(name, stage or cls.lead_process, **vals)
 
     def _add(self, deal, stakeholder, codes, attitude=None, **vals):
         """Put a person on a deal's map with the roles ``codes`` (e.g. "D", "DA" or "")."""

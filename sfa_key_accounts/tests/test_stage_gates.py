@@ -10,7 +10,7 @@ from odoo.tools.safe_eval import safe_eval
 from odoo.addons.base.controllers.rpc import dumps
 from odoo.addons.sfa_key_accounts.models.crm_lead import CrmLead
 
-from .common import SfaCommon
+from .common import QUALIFIED, SfaDealCommon
 
 KEY_STAGES = [
     "Confirm the opportunity",
@@ -19,74 +19,23 @@ KEY_STAGES = [
     "Negotiate",
     "Close",
 ]
-QUALIFIED = {
-    "sfa_need_confirmed": True,
-    "sfa_authority_confirmed": True,
-    "sfa_budget_confirmed": True,
-    "sfa_timeline_confirmed": True,
-}
 
 
 @tagged("post_install", "-at_install")
-class TestStageGates(SfaCommon):
+class TestStageGates(SfaDealCommon):
     """The key-account pipeline's gates hold whatever the route, the caller or the order of
     the changes; the pipeline shows its own stages."""
+
+    CUSTOMER = "Gated Co"
+    PEOPLE = ("Dan Decider", "Ann Approver", "Earl Evaluator")
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.account = cls._customers("Gated Co")
-        people = cls.env["res.partner"].create(
-            [
-                {"name": name, "parent_id": cls.account.id}
-                for name in ("Dan Decider", "Ann Approver", "Earl Evaluator")
-            ]
-        )
-        cls.dan, cls.ann, cls.earl = cls.env["sfa.stakeholder"].create(
-            [{"partner_id": p.id, "account_id": cls.account.id} for p in people]
-        )
-        cls.role = {
-            code: cls.env["sfa.buying.role"].search([("code", "=", code)]) for code in "ACDEU"
-        }
-        cls.team = cls.env.ref("sfa_key_accounts.crm_team_key_account")
-        cls.confirm = cls.env.ref("sfa_key_accounts.crm_stage_confirm")
-        cls.lead_process = cls.env.ref("sfa_key_accounts.crm_stage_lead_process")
-        cls.prove = cls.env.ref("sfa_key_accounts.crm_stage_prove")
-        cls.negotiate = cls.env.ref("sfa_key_accounts.crm_stage_negotiate")
-        cls.close = cls.env.ref("sfa_key_accounts.crm_stage_close")
+        cls.dan, cls.ann, cls.earl = cls.people
         shared = cls.env["crm.stage"].search([("team_id", "=", False)])
         cls.generic_new = shared.filtered(lambda s: not s.is_won)[:1]
         cls.generic_won = shared.filtered("is_won")[:1]
-
-    @classmethod
-    def _deal(cls, name, stage, **vals):
-        return cls.env["crm.lead"].create(
-            {
-                "name": name,
-                "type": "opportunity",
-                "partner_id": cls.account.id,
-                "team_id": cls.team.id,
-                "stage_id": stage.id,
-                "user_id": cls.user_rep.id,
-                "company_id": cls.company.id,
-                **vals,
-            }
-        )
-
-    def _map(self, deal, *entries):
-        """entries: (stakeholder, role codes, attitude)"""
-        return self.env["sfa.deal.contact"].create(
-            [
-                {
-                    "lead_id": deal.id,
-                    "stakeholder_id": person.id,
-                    "role_ids": [Command.set([self.role[c].id for c in codes])],
-                    "attitude": attitude,
-                    "time_spent": "2",
-                }
-                for person, codes, attitude in entries
-            ]
-        )
 
     # --- 1. no route around a gate ------------------------------------------------------------
     def test_override_flag_in_the_context_cannot_be_forged(self):
