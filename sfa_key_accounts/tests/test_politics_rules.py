@@ -434,6 +434,46 @@ class TestLinksThroughManyToMany(SfaCommon):
         need.write({"swot_ids": [Command.unlink(self.our_swot.id)]})
         self.assertFalse(self.need.swot_ids)
 
+    def test_link_check_reads_every_form_of_value(self):
+        """The mixin's check runs before the write (before any constraint reads the
+        target): it finds the target in every form of value the ORM takes, including what
+        server code passes (a record set, a tuple of ids, ``read``'s ``(id, name)``), and
+        lets through what links nothing new."""
+        Need = self.env["sfa.account.need"].with_user(self.user_rep)
+        ours, theirs = self.our_swot, self.their_swot
+        plan = self.their_swot.plan_id
+        refused = [
+            {"swot_ids": [Command.link(theirs.id)]},
+            {"swot_ids": [Command.set([theirs.id])]},
+            {"swot_ids": [theirs.id]},
+            {"swot_ids": (theirs.id,)},
+            {"swot_ids": theirs},
+            {"swot_ids": [Command.link(ours.id), Command.set([theirs.id])]},
+            {"swot_ids": [Command.set([ours.id]), Command.link(theirs.id)]},
+            {"plan_id": plan.id},
+            {"plan_id": plan},
+            {"plan_id": (plan.id, plan.display_name)},
+        ]
+        for vals in refused:
+            with self.assertRaises(AccessError, msg=vals):
+                Need._sfa_check_targets([vals])
+        allowed = [
+            {"swot_ids": [Command.link(ours.id)]},
+            {"swot_ids": [Command.set([ours.id])]},
+            {"swot_ids": [Command.set([])]},
+            {"swot_ids": [Command.unlink(theirs.id)]},
+            {"swot_ids": [Command.clear()]},
+            {"swot_ids": [Command.create({"name": "New", "quadrant": "threat"})]},
+            {"swot_ids": [()]},  # not a command: the ORM refuses it, not this check
+            {"swot_ids": False},
+            {"swot_ids": ours},
+            {"plan_id": self.our_plan.id},
+            {"plan_id": False},
+            {"name": "Only text"},
+        ]
+        for vals in allowed:
+            self.assertIsNone(Need._sfa_check_targets([vals]), vals)
+
     def test_clearing_a_link_is_always_allowed(self):
         """Emptying an optional link (reports to) is no link to check."""
         boss, member = self.env["sfa.stakeholder"].create(
