@@ -5,7 +5,7 @@ names is bent by one step (a bound, a default, a fallback, an ``and`` for an ``o
 from datetime import timedelta
 
 from odoo import Command, fields
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import SfaCommon
@@ -265,6 +265,82 @@ class TestAttitudeOfANewLine(PoliticsCommon):
         self.assertGreater(second.id, first.id)
         third = self._line(self._deal("Third"), self.dirk, "D")
         self.assertEqual(third.attitude, "against")
+
+
+@tagged("post_install", "-at_install")
+class TestWhoMayBeOnADeal(PoliticsCommon):
+    """A deal takes the people of its customer, of its company; an open side takes anyone."""
+
+    def test_deal_without_customer_takes_anyone(self):
+        deal = self._deal("No customer yet", partner_id=False)
+        line = self._line(deal, self.dirk, "D")
+        self.assertEqual(deal.deal_contact_ids, line)
+
+    def test_deal_without_company_takes_people_of_a_company_bound_customer(self):
+        """A deal of no company (and so of no company-bound customer yet) may map the
+        people of a customer bound to our company."""
+        self.account.company_id = self.company
+        deal = self._deal(
+            "No company", company_id=False, partner_id=False, team_id=False, user_id=False
+        )
+        self.assertFalse(deal.company_id)
+        line = self._line(deal, self.dirk, "D")
+        self.assertEqual(deal.deal_contact_ids, line)
+
+
+@tagged("post_install", "-at_install")
+class TestGatesBetweenStagesOfOneRank(PoliticsCommon):
+    """Stages of one sequence stand side by side: moving between them passes no gate, moving
+    to one does not pass the gate of the other, and moving on from one passes the other's
+    gate. "Side step" (sequence 102, no gate) stands beside Lead the process (102, map
+    gate); Confirm the opportunity (101) has the qualification gate."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.confirm = cls.env.ref("sfa_key_accounts.crm_stage_confirm")
+        cls.prove = cls.env.ref("sfa_key_accounts.crm_stage_prove")
+        cls.side = cls.env["crm.stage"].create(
+            {"name": "Side step", "sequence": 102, "team_id": cls.team.id}
+        )
+        cls.qualified = {
+            "sfa_need_confirmed": True,
+            "sfa_authority_confirmed": True,
+            "sfa_budget_confirmed": True,
+            "sfa_timeline_confirmed": True,
+        }
+
+    def _open_points(self, deal, stage):
+        """What the override wizard lists for moving ``deal`` to ``stage``."""
+        wizard = self.env["sfa.stage.gate.override"].new({"lead_id": deal.id, "stage_id": stage.id})
+        return wizard.missing or ""
+
+    def test_moving_beside_or_back_passes_no_gate(self):
+        """From Lead the process (empty map: its gate is closed) to Side step or back to
+        Confirm the opportunity: nothing to pass, alone or with a forward move."""
+        deal = self._deal("Beside", **self.qualified)
+        self.assertEqual(
+            self._open_points(deal, self.prove),
+            "Lead the process: no decision maker on the political map\n"
+            "Lead the process: no approver on the political map",
+        )
+        self.assertEqual(self._open_points(deal, self.side), "")
+        self.assertEqual(self._open_points(deal, self.confirm), "")
+        forward = self._deal("Forward", stage_id=self.confirm.id, **self.qualified)
+        (deal | forward).write({"stage_id": self.side.id})
+        self.assertEqual((deal.stage_id, forward.stage_id), (self.side, self.side))
+
+    def test_reaching_a_stage_beside_a_gate_skips_that_gate(self):
+        deal = self._deal("To the side", stage_id=self.confirm.id, **self.qualified)
+        self.assertEqual(self._open_points(deal, self.side), "")
+        deal.stage_id = self.side
+        self.assertEqual(deal.stage_id, self.side)
+
+    def test_moving_on_from_beside_a_gate_passes_it(self):
+        deal = self._deal("From the side", stage_id=self.side.id, **self.qualified)
+        with self.assertRaisesRegex(UserError, "no decision maker on the political map"):
+            deal.stage_id = self.prove
+        self.assertEqual(deal.stage_id, self.side)
 
 
 @tagged("post_install", "-at_install")
