@@ -342,6 +342,21 @@ class TestGatesBetweenStagesOfOneRank(PoliticsCommon):
             deal.stage_id = self.prove
         self.assertEqual(deal.stage_id, self.side)
 
+    def test_kanban_with_a_team_name_as_default_team_is_left_to_the_crm(self):
+        """A context whose default team is a name, not an id (a hand-written context), is
+        left to the CRM, which matches the team by name: the shared stages and the team's
+        own, no error."""
+        groups = (
+            self.env["crm.lead"]
+            .with_context(default_team_id="Key Accounts")
+            .read_group([("id", "=", 0)], ["stage_id"], ["stage_id"])
+        )
+        stages = self.env["crm.stage"].search(
+            ["|", ("team_id", "=", False), ("team_id", "=", self.team.id)]
+        )
+        self.assertEqual([g["stage_id"][0] for g in groups], stages.ids)
+        self.assertIn(self.side, stages)
+
 
 @tagged("post_install", "-at_install")
 class TestStakeholderFigures(PoliticsCommon):
