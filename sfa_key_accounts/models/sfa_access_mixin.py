@@ -18,8 +18,14 @@ def is_trusted(env, key):
 
 
 def _target_ids(field, value):
-    """Ids a create/write value of a relational field points at."""
+    """Ids a create/write value of a relational field points at, in every form the ORM
+    takes: a record set, an id or an ``(id, name)`` pair (what ``read`` returns) for a
+    many2one, a list or tuple of commands and ids for a many2many."""
+    if isinstance(value, models.BaseModel):
+        return list(value.ids)
     if field.type == "many2one":
+        if isinstance(value, tuple):
+            value = value[0] if value else False
         return [value] if isinstance(value, int) and value else []
     ids = []
     for command in value or ():
