@@ -11,3 +11,4 @@ from . import test_bad_input
 from . import test_reports
 from . import test_stage_gates
 from . import test_behaviours
+from . import test_account_rules
