@@ -21,7 +21,7 @@ class MailMessage(models.Model):
                 contacts.author_id
                 | contacts.partner_ids
                 | self.env["res.partner"].browse(
-                    {m.res_id for m in contacts if m.model == "res.partner" and m.res_id}
+                    contacts.filtered(lambda m: m.model == "res.partner").mapped("res_id")
                 )
             )
             self.env["crm.lead"]._sfa_refresh_maps_of(partners)

@@ -56,4 +56,4 @@ class ResConfigSettings(models.TransientModel):
     def _inverse_sfa_retier_enabled(self):
         cron = self.env.ref("sfa_key_accounts.ir_cron_key_account_retier", raise_if_not_found=False)
         if cron:
-            cron.sudo().active = self[:1].sfa_retier_enabled
+            cron.sudo().active = any(self.mapped("sfa_retier_enabled"))

@@ -580,3 +580,50 @@ class TestLinksThroughManyToMany(SfaCommon):
         member.reports_to_id = boss
         member.with_user(self.user_rep).write({"reports_to_id": False})
         self.assertFalse(member.reports_to_id)
+
+
+@tagged("post_install", "-at_install")
+class TestPipelinesOfSeveralTeams(PoliticsCommon):
+    """The stages each team's status bar and kanban offer, computed for several teams at once
+    (as the kanban's grouping does)."""
+
+    def test_a_plain_team_keeps_the_shared_stages_beside_a_team_with_its_own(self):
+        shared = self.env["crm.stage"].search([("team_id", "=", False)])
+        plain = self.env["crm.team"].create({"name": "Plain", "company_id": False})
+        own = self.env["crm.stage"].search([("team_id", "=", self.team.id)])
+        pipelines = (self.team | plain)._sfa_pipeline_stages()
+        self.assertEqual(pipelines[plain.id], shared)
+        self.assertEqual(pipelines[False], shared)
+        self.assertEqual(pipelines[self.team.id], own)
+
+    def test_a_plain_team_with_a_stage_of_its_own_keeps_the_shared_ones_too(self):
+        plain = self.env["crm.team"].create({"name": "Plain", "company_id": False})
+        extra = self.env["crm.stage"].create({"name": "Plain only", "team_id": plain.id})
+        shared = self.env["crm.stage"].search([("team_id", "=", False)])
+        self.assertEqual(plain._sfa_pipeline_stages()[plain.id], shared | extra)
+
+    def test_a_deal_converted_into_the_team_starts_in_its_first_stage(self):
+        """The CRM's conversion of a lead asks for the first stage of the team it is given."""
+        first = self.env["crm.lead"]._stage_find(
+            team_id=self.team.id, domain=[("fold", "=", False)]
+        )
+        self.assertEqual(first, self.env.ref("sfa_key_accounts.crm_stage_confirm"))
+
+    def test_a_won_deal_saved_in_its_won_stage_is_not_judged_again(self):
+        """Even when that won stage has a gate of its own (qualification, not met here)."""
+        signed = self.env["crm.stage"].create(
+            {
+                "name": "Signed",
+                "sequence": 300,
+                "team_id": self.team.id,
+                "is_won": True,
+                "sfa_gate": "qualification",
+            }
+        )
+        deal = self._deal("Signed deal", stage_id=signed.id)
+        wizard = self.env["sfa.stage.gate.override"].new(
+            {"lead_id": deal.id, "stage_id": signed.id}
+        )
+        self.assertEqual(wizard.missing or "", "")
+        deal.write({"stage_id": signed.id, "name": "Signed deal, saved again"})
+        self.assertEqual(deal.stage_id, signed)
