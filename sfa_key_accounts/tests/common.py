@@ -159,3 +159,66 @@ class SfaDealCommon(SfaCommon):
                 for person, codes, attitude, *time_spent in entries
             ]
         )
+
+
+def days_to_close_kpi(worksheet, **vals):
+    """A "lower is better" benchmark: today 10 days, quartiles 12 / 8 / 5, target 6 days,
+    1,000 a day (position "3", 2 days to the average, 5 to the best)."""
+    return worksheet.env["sfa.value.kpi"].create(
+        {
+            "worksheet_id": worksheet.id,
+            "name": "Days to close",
+            "direction": "lower",
+            "current_value": 10,
+            "worst_quartile": 12,
+            "average": 8,
+            "best_quartile": 5,
+            "target": 6,
+            "value_per_unit": 1000,
+            **vals,
+        }
+    )
+
+
+class SfaWorksheetCommon(SfaCommon):
+    """A customer, a competitor and a deal whose value worksheet runs 3 years at 10 %: a
+    yearly benefit of 4,000 (conservative) / 6,000 (likely) and a one-time cost of 12,000."""
+
+    CUSTOMER = "Worksheet Co"
+    RIVAL = "Worksheet Rival"
+    DEAL = "Worksheet deal"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.account = cls._customers(cls.CUSTOMER)
+        cls.rival = cls.env["res.partner"].create(
+            {"name": cls.RIVAL, "is_company": True, "sfa_is_competitor": True}
+        )
+        cls.ws = cls._worksheet(cls.DEAL)
+        cls.ws.write({"horizon_years": 3, "discount_rate": 10})
+        cls.benefit = cls.env["sfa.value.benefit"].create(
+            {
+                "worksheet_id": cls.ws.id,
+                "category": "cost_saving",
+                "recurrence": "yearly",
+                "conservative_amount": 4000,
+                "likely_amount": 6000,
+            }
+        )
+        cls.cost = cls.env["sfa.value.cost"].create(
+            {"worksheet_id": cls.ws.id, "name": "Licence", "amount": 12000}
+        )
+
+    @classmethod
+    def _worksheet(cls, name, company=None):
+        """The current worksheet of a new deal of the customer, opened as the button does."""
+        lead = cls.env["crm.lead"].create(
+            {
+                "name": name,
+                "type": "opportunity",
+                "partner_id": cls.account.id,
+                "company_id": (company or cls.company).id,
+            }
+        )
+        return cls.env["sfa.value.worksheet"].browse(lead.action_open_value_worksheet()["res_id"])

@@ -6,7 +6,7 @@ from odoo.tests import Form, tagged
 
 from odoo.addons.base.controllers.rpc import dumps
 
-from .common import SfaCommon
+from .common import SfaWorksheetCommon, days_to_close_kpi
 
 # What an XML-RPC or JSON-RPC caller can send for a number and Odoo used to turn into a
 # server error (OverflowError, ValueError, "integer out of range") or store as is.
@@ -33,47 +33,20 @@ MODELS = (
 
 
 @tagged("post_install", "-at_install")
-class TestBadInput(SfaCommon):
+class TestBadInput(SfaWorksheetCommon):
     """Bad numbers get a clear ValidationError and change nothing; buttons answer RPC."""
+
+    CUSTOMER = "Careful Co"
+    RIVAL = "Careless Rival"
+    DEAL = "Careful deal"
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.account = cls._customers("Careful Co")
         cls.contact = cls.env["res.partner"].create(
             {"name": "Carl Contact", "parent_id": cls.account.id}
         )
-        cls.rival = cls.env["res.partner"].create(
-            {"name": "Careless Rival", "is_company": True, "sfa_is_competitor": True}
-        )
-        cls.ws = cls._worksheet("Careful deal")
-        cls.ws.write({"horizon_years": 3, "discount_rate": 10})
-        Line = cls.env["sfa.value.benefit"]
-        cls.benefit = Line.create(
-            {
-                "worksheet_id": cls.ws.id,
-                "category": "cost_saving",
-                "recurrence": "yearly",
-                "conservative_amount": 4000,
-                "likely_amount": 6000,
-            }
-        )
-        cls.cost = cls.env["sfa.value.cost"].create(
-            {"worksheet_id": cls.ws.id, "name": "Licence", "amount": 12000}
-        )
-        cls.kpi = cls.env["sfa.value.kpi"].create(
-            {
-                "worksheet_id": cls.ws.id,
-                "name": "Days to close",
-                "direction": "lower",
-                "current_value": 10,
-                "worst_quartile": 12,
-                "average": 8,
-                "best_quartile": 5,
-                "target": 6,
-                "value_per_unit": 1000,
-            }
-        )
+        cls.kpi = days_to_close_kpi(cls.ws)
         cls.differentiator = cls.env["sfa.value.differentiator"].create(
             {"worksheet_id": cls.ws.id, "name": "Support", "competitor_id": cls.rival.id}
         )
@@ -85,18 +58,6 @@ class TestBadInput(SfaCommon):
             {"plan_id": cls.plan.id, "competitor_id": cls.rival.id, "share_pct": 60}
         )
         cls.criterion = cls.env.ref("sfa_key_accounts.health_signal_01")
-
-    @classmethod
-    def _worksheet(cls, name):
-        lead = cls.env["crm.lead"].create(
-            {
-                "name": name,
-                "type": "opportunity",
-                "partner_id": cls.account.id,
-                "company_id": cls.company.id,
-            }
-        )
-        return cls.env["sfa.value.worksheet"].browse(lead.action_open_value_worksheet()["res_id"])
 
     @classmethod
     def _plan(cls, name, **vals):

@@ -12,7 +12,7 @@ from odoo.tests import Form, tagged
 
 from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
-from .common import SfaCommon
+from .common import SfaWorksheetCommon, days_to_close_kpi
 
 FIGURES = (
     "total_benefit",
@@ -25,43 +25,10 @@ FIGURES = (
 )
 
 
-class ValueCase(SfaCommon):
-    """A deal with a value worksheet over 3 years at 10 %: a yearly benefit of 4,000
-    (conservative) / 6,000 (likely) and a one-time cost of 12,000."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.account = cls._customers("Rules Co")
-        cls.rival = cls.env["res.partner"].create(
-            {"name": "Rule Rival", "is_company": True, "sfa_is_competitor": True}
-        )
-        cls.ws = cls._worksheet("Rules deal")
-        cls.ws.write({"horizon_years": 3, "discount_rate": 10})
-        cls.benefit = cls.env["sfa.value.benefit"].create(
-            {
-                "worksheet_id": cls.ws.id,
-                "category": "cost_saving",
-                "recurrence": "yearly",
-                "conservative_amount": 4000,
-                "likely_amount": 6000,
-            }
-        )
-        cls.cost = cls.env["sfa.value.cost"].create(
-            {"worksheet_id": cls.ws.id, "name": "Licence", "amount": 12000}
-        )
-
-    @classmethod
-    def _worksheet(cls, name, company=None):
-        lead = cls.env["crm.lead"].create(
-            {
-                "name": name,
-                "type": "opportunity",
-                "partner_id": cls.account.id,
-                "company_id": (company or cls.company).id,
-            }
-        )
-        return cls.env["sfa.value.worksheet"].browse(lead.action_open_value_worksheet()["res_id"])
+class ValueCase(SfaWorksheetCommon):
+    CUSTOMER = "Rules Co"
+    RIVAL = "Rule Rival"
+    DEAL = "Rules deal"
 
     def figures(self, worksheet, scenario="likely"):
         return tuple(worksheet[f"{scenario}_{figure}"] for figure in FIGURES)
@@ -202,19 +169,7 @@ class TestValueBounds(ValueCase):
         self.assertEqual(self.cost.amount, 12000.0)
 
     def test_target_worse_than_average_is_refused_with_its_own_reason(self):
-        kpi = self.env["sfa.value.kpi"].create(
-            {
-                "worksheet_id": self.ws.id,
-                "name": "Days to close",
-                "direction": "lower",
-                "current_value": 10,
-                "worst_quartile": 12,
-                "average": 8,
-                "best_quartile": 5,
-                "target": 6,
-                "value_per_unit": 1000,
-            }
-        )
+        kpi = days_to_close_kpi(self.ws)
         with self.assertRaises(ValidationError) as caught, self.cr.savepoint():
             kpi.target = 9
         self.assertEqual(

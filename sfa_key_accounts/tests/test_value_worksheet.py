@@ -1,7 +1,7 @@
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
-from .common import SfaCommon
+from .common import SfaCommon, days_to_close_kpi
 
 
 @tagged("post_install", "-at_install")
@@ -89,19 +89,7 @@ class TestValueWorksheet(SfaCommon):
         self.assertEqual(self.ws.likely_total_benefit, 9000.0)
 
     def test_kpi_feeds_a_benefit(self):
-        kpi = self.env["sfa.value.kpi"].create(
-            {
-                "worksheet_id": self.ws.id,
-                "name": "Days to close",
-                "direction": "lower",
-                "current_value": 10,
-                "worst_quartile": 12,
-                "average": 8,
-                "best_quartile": 5,
-                "target": 6,
-                "value_per_unit": 1000,
-            }
-        )
+        kpi = days_to_close_kpi(self.ws)
         self.assertEqual((kpi.quartile_position, kpi.gap_to_average, kpi.gap_to_best), ("3", 2, 5))
         benefit = self.env["sfa.value.benefit"].create(
             {
