@@ -47,6 +47,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from mutation_lists import read_equivalents
+
 ROOT = Path(__file__).resolve().parent.parent
 MODULE = "sfa_key_accounts"
 ADDON = ROOT / MODULE
@@ -340,23 +342,7 @@ def mutated(source, m):
     return source[: m.start] + m.new + source[m.end :]
 
 
-# --- equivalents, cache ----------------------------------------------------------------------
-def read_equivalents(path):
-    """``id | why`` per line; '#' starts a comment. Returns {id: why}."""
-    found = {}
-    if not path.exists():
-        return found
-    for number, raw in enumerate(path.read_text().splitlines(), 1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        ident, sep, why = (part.strip() for part in line.partition("|"))
-        if not sep or not why:
-            raise SystemExit(f"{path}:{number}: want 'id | why', got: {raw}")
-        found[ident] = why
-    return found
-
-
+# --- cache ---------------------------------------------------------------------------------
 def sha(*paths):
     digest = hashlib.sha1()
     for path in paths:

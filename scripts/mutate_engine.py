@@ -27,6 +27,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from mutation_lists import read_equivalents
+
 ROOT = Path(__file__).resolve().parent.parent
 ENGINE = ROOT / "sfa_key_accounts" / "engine"
 LOCAL = Path(os.environ.get("SFA_LOCAL") or ROOT / ".local")
@@ -40,22 +42,6 @@ KILLED = ("ok_killed", "ok_suspicious", "bad_timeout")
 
 def say(msg):
     print(f"[mutate-engine] {msg}", flush=True)
-
-
-def read_equivalents(path):
-    """``id | why`` per line; '#' starts a comment. Returns {id: why}."""
-    found = {}
-    if not path.exists():
-        return found
-    for number, raw in enumerate(path.read_text().splitlines(), 1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        ident, sep, why = (part.strip() for part in line.partition("|"))
-        if not sep or not why:
-            raise SystemExit(f"{path}:{number}: want 'id | why', got: {raw}")
-        found[ident] = why
-    return found
 
 
 def prepare(name):
