@@ -32,3 +32,5 @@ from . import res_partner
 from . import res_config_settings
 from . import calendar_event
 from . import mail_message
+from . import sfa_sales_target
+from . import sfa_sales_target_entry

@@ -1,0 +1,527 @@
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+from ..engine import targets as engine
+from .sfa_access_mixin import is_trusted, trusted
+
+# Confirmed targets change only through the split and adjust wizards, which grant this.
+TARGET_CHANGE = "sfa_target_change"
+# What may still be written on a confirmed target by hand.
+FREE_FIELDS = {"name", "note", "market_size", "activity_ids", "message_follower_ids"}
+DIMENSION_FIELDS = ("tag_id", "country_id", "state_id", "tier_id", "industry_id")
+MEASURE_SELECTION = [
+    ("won_revenue", "Won Revenue"),
+    ("won_count", "Won Deals"),
+    ("new_customers", "New Customers"),
+    ("win_rate", "Win Rate (%)"),
+    ("satisfaction", "Customer Satisfaction"),
+    ("market_share", "Market Share (%)"),
+]
+DIMENSION_SELECTION = [
+    ("none", "None"),
+    ("product", "Product Line"),
+    ("region", "Region"),
+    ("segment", "Customer Group"),
+]
+
+
+def figures_sql(specs):
+    """The CRM figures of target specs, as one SQL statement (docs: README "Targets").
+
+    ``specs`` is an SQL relation with the columns ``key, company_id, user_id, team_id,
+    measure, tag_id, country_id, state_id, tier_id, industry_id, date_from, date_to,
+    market_size`` (the target table itself, or the VALUES of a split being proposed). For
+    each key it returns the achieved value over ``date_from..date_to`` and over the same
+    period last year (``achieved``, ``last_year``), from won / lost opportunities of the
+    owner (a salesperson; else the team; else the whole company) that match the dimension:
+
+    * won: active, in a won stage, ``date_closed`` in the period; lost: archived with
+      probability 0, ``date_closed`` in the period (Odoo's own "lost");
+    * won revenue is ``expected_revenue`` (company currency); win rate is won / (won + lost);
+    * a new customer is a customer whose first won deal ever (in the company, any owner)
+      falls in the period, counted when the owner won a deal of it in the period;
+    * market share is the won revenue over the target's market size; satisfaction is entered
+      by hand (the latest entry of the period: ``key`` is then a stored target's id).
+    """
+    return SQL(
+        """
+        WITH spec AS (%(specs)s),
+        first_win AS (
+            SELECT l.company_id, lp.commercial_partner_id AS partner_id,
+                   MIN(l.date_closed) AS first_date
+              FROM crm_lead l
+              JOIN crm_stage s ON s.id = l.stage_id AND s.is_won
+              JOIN res_partner lp ON lp.id = l.partner_id
+             WHERE l.active AND l.type = 'opportunity'
+               AND l.company_id IN (SELECT company_id FROM spec)
+          GROUP BY 1, 2
+        ),
+        deal AS (
+            SELECT spec.key,
+                   (l.date_closed >= spec.date_from
+                    AND l.date_closed < spec.date_to + 1) AS current,
+                   (l.active AND COALESCE(s.is_won, FALSE)) AS won,
+                   (NOT l.active AND l.probability = 0) AS lost,
+                   l.expected_revenue, lp.commercial_partner_id AS partner_id,
+                   fw.first_date
+              FROM spec
+              JOIN crm_lead l
+                ON l.company_id = spec.company_id AND l.type = 'opportunity'
+               AND l.date_closed >= (spec.date_from - INTERVAL '1 year')
+               AND l.date_closed < spec.date_to + 1
+               AND (spec.user_id IS NULL OR l.user_id = spec.user_id)
+               AND (spec.user_id IS NOT NULL OR spec.team_id IS NULL
+                    OR l.team_id = spec.team_id)
+              LEFT JOIN crm_stage s ON s.id = l.stage_id
+              LEFT JOIN res_partner lp ON lp.id = l.partner_id
+              LEFT JOIN res_partner p ON p.id = lp.commercial_partner_id
+              LEFT JOIN first_win fw
+                ON fw.company_id = l.company_id AND fw.partner_id = lp.commercial_partner_id
+             WHERE (l.date_closed >= spec.date_from
+                    OR l.date_closed < (spec.date_to - INTERVAL '1 year')::date + 1)
+               AND (spec.tag_id IS NULL OR EXISTS (
+                        SELECT 1 FROM crm_tag_rel r
+                         WHERE r.lead_id = l.id AND r.tag_id = spec.tag_id))
+               AND (spec.country_id IS NULL OR p.country_id = spec.country_id)
+               AND (spec.state_id IS NULL OR p.state_id = spec.state_id)
+               AND (spec.industry_id IS NULL OR p.industry_id = spec.industry_id)
+               AND (spec.tier_id IS NULL OR EXISTS (
+                        SELECT 1 FROM sfa_key_account k
+                         WHERE k.partner_id = lp.commercial_partner_id
+                           AND k.company_id = l.company_id AND k.tier_id = spec.tier_id))
+        ),
+        agg AS (
+            SELECT key, current,
+                   COALESCE(SUM(expected_revenue) FILTER (WHERE won), 0) AS won_revenue,
+                   COUNT(*) FILTER (WHERE won) AS won_count,
+                   COUNT(*) FILTER (WHERE lost) AS lost_count,
+                   COUNT(DISTINCT partner_id) FILTER (
+                       WHERE won AND first_date IS NOT NULL
+                         AND first_date >= date_from AND first_date < date_to + 1
+                   ) AS new_customers
+              FROM (SELECT deal.*,
+                           CASE WHEN current THEN spec.date_from
+                                ELSE (spec.date_from - INTERVAL '1 year')::date END AS date_from,
+                           CASE WHEN current THEN spec.date_to
+                                ELSE (spec.date_to - INTERVAL '1 year')::date END AS date_to
+                      FROM deal JOIN spec ON spec.key = deal.key) d
+          GROUP BY key, current
+        ),
+        value AS (
+            SELECT spec.key, agg.current,
+                   CASE spec.measure
+                       WHEN 'won_revenue' THEN agg.won_revenue
+                       WHEN 'won_count' THEN agg.won_count
+                       WHEN 'new_customers' THEN agg.new_customers
+                       WHEN 'win_rate' THEN CASE WHEN agg.won_count + agg.lost_count > 0
+                           THEN 100.0 * agg.won_count / (agg.won_count + agg.lost_count)
+                           ELSE 0 END
+                       WHEN 'market_share' THEN CASE WHEN spec.market_size > 0
+                           THEN 100.0 * agg.won_revenue / spec.market_size ELSE 0 END
+                   END AS amount
+              FROM spec JOIN agg ON agg.key = spec.key
+        )
+        SELECT spec.key,
+               CASE WHEN spec.measure = 'satisfaction' THEN COALESCE((
+                        SELECT e.value FROM sfa_sales_target_entry e
+                         WHERE e.target_id = spec.key
+                           AND e.date >= spec.date_from AND e.date <= spec.date_to
+                      ORDER BY e.date DESC, e.id DESC LIMIT 1), 0)
+                    ELSE COALESCE((SELECT amount FROM value v
+                                    WHERE v.key = spec.key AND v.current), 0)
+               END AS achieved,
+               COALESCE((SELECT amount FROM value v WHERE v.key = spec.key AND NOT v.current), 0)
+                   AS last_year
+          FROM spec
+        """,
+        specs=specs,
+    )
+
+
+SPEC_COLUMNS = (
+    "key", "company_id", "user_id", "team_id", "measure", "tag_id", "country_id", "state_id",
+    "tier_id", "industry_id", "date_from", "date_to", "market_size",
+)
+_SPEC_TYPES = (
+    "int", "int", "int", "int", "varchar", "int", "int", "int", "int", "int", "date", "date",
+    "numeric",
+)
+
+
+def spec_values_sql(rows):
+    """Target specs not stored yet (a split being proposed) as an SQL relation for
+    ``figures_sql``: each row a dict of ``SPEC_COLUMNS``, typed so that empty values compare."""
+    values = SQL(", ").join(
+        SQL(
+            "(%s)",
+            SQL(", ").join(
+                SQL(f"%s::{kind}", row.get(col) or None)
+                for col, kind in zip(SPEC_COLUMNS, _SPEC_TYPES, strict=True)
+            ),
+        )
+        for row in rows
+    )
+    return SQL("SELECT * FROM (VALUES %s) AS v(%s)", values, SQL(", ".join(SPEC_COLUMNS)))
+
+
+class SfaSalesTarget(models.Model):
+    """A sales target (销售目标): what one owner — a salesperson, a sales team or the whole
+    company — should achieve in a period, in a measure read from the CRM (or entered by
+    hand), optionally for one product line, region or customer group. Targets are split
+    (目标分解) into children that add up exactly to their parent, and once confirmed change
+    only through Adjust (目标调整), which logs the reason."""
+
+    _name = "sfa.sales.target"
+    _description = "Sales Target"
+    _inherit = ["mail.thread", "mail.activity.mixin", "sfa.access.mixin"]
+    _order = "date_from desc, parent_path, id"
+    _parent_store = True
+    _check_company_auto = True
+
+    name = fields.Char(required=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    user_id = fields.Many2one(
+        "res.users",
+        "Salesperson",
+        index=True,
+        tracking=True,
+        domain="[('share', '=', False)]",
+        help="The owner, for a personal target. Empty for a team or company target.",
+    )
+    team_id = fields.Many2one(
+        "crm.team",
+        "Sales Team",
+        index=True,
+        tracking=True,
+        check_company=True,
+        help="The owner of a team target; for a personal target, the team it was split from.",
+    )
+    owner_type = fields.Selection(
+        [("user", "Salesperson"), ("team", "Sales Team"), ("company", "Company")],
+        compute="_compute_owner_type",
+        store=True,
+    )
+    date_from = fields.Date("From", required=True, tracking=True)
+    date_to = fields.Date("To", required=True, tracking=True)
+    measure = fields.Selection(
+        MEASURE_SELECTION, required=True, default="won_revenue", tracking=True
+    )
+    is_additive = fields.Boolean(compute="_compute_is_additive")
+    amount = fields.Float("Target", required=True, tracking=True, digits=(16, 2))
+    dimension = fields.Selection(DIMENSION_SELECTION, default="none", required=True)
+    tag_id = fields.Many2one("crm.tag", "Product Line", ondelete="restrict")
+    country_id = fields.Many2one("res.country", "Country", ondelete="restrict")
+    state_id = fields.Many2one(
+        "res.country.state", "State / Province", ondelete="restrict", domain="[('country_id', '=?', country_id)]"
+    )
+    tier_id = fields.Many2one(
+        "sfa.key.account.tier", "Customer Tier", ondelete="restrict", check_company=True
+    )
+    industry_id = fields.Many2one("res.partner.industry", "Industry", ondelete="restrict")
+    market_size = fields.Monetary(
+        tracking=True, help="For a market-share target: the size of the market in the period."
+    )
+    parent_id = fields.Many2one(
+        "sfa.sales.target", "Parent Target", index=True, ondelete="restrict", check_company=True
+    )
+    parent_path = fields.Char(index=True)
+    child_ids = fields.One2many("sfa.sales.target", "parent_id", "Split Into")
+    child_count = fields.Integer(compute="_compute_child_count")
+    state = fields.Selection(
+        [("draft", "Draft"), ("confirmed", "Confirmed")],
+        default="draft",
+        required=True,
+        tracking=True,
+        copy=False,
+    )
+    note = fields.Html()
+    entry_ids = fields.One2many("sfa.sales.target.entry", "target_id", "Entries")
+    achieved_amount = fields.Float("Achieved", compute="_compute_figures", digits=(16, 2))
+    last_year_amount = fields.Float(
+        "Same Period Last Year", compute="_compute_figures", digits=(16, 2)
+    )
+    attainment = fields.Float("Attainment (%)", compute="_compute_figures", digits=(16, 2))
+    growth = fields.Float(
+        "Growth (%)",
+        compute="_compute_figures",
+        digits=(16, 2),
+        help="Against the same period last year (与去年同期相比); 0 when last year had nothing.",
+    )
+    expected_amount = fields.Float(
+        "Expected by Today",
+        compute="_compute_figures",
+        digits=(16, 2),
+        help="The share of the target due by today: linear over the period, or by the "
+        "seasonality of the parent's split by period.",
+    )
+    pace_status = fields.Selection(
+        [("on_track", "On Track"), ("behind", "Behind"), ("at_risk", "At Risk")],
+        "Status",
+        compute="_compute_figures",
+    )
+
+    _sql_constraints = [
+        ("amount_positive", "CHECK (amount >= 0)", "A target cannot be negative."),
+        ("dates_ordered", "CHECK (date_to >= date_from)", "A period cannot end before it starts."),
+    ]
+
+    # --- computes -------------------------------------------------------------------------------
+    @api.depends("user_id", "team_id")
+    def _compute_owner_type(self):
+        for target in self:
+            target.owner_type = (
+                "user" if target.user_id else "team" if target.team_id else "company"
+            )
+
+    @api.depends("measure")
+    def _compute_is_additive(self):
+        for target in self:
+            target.is_additive = target.measure in engine.ADDITIVE_MEASURES
+
+    @api.depends("child_ids")
+    def _compute_child_count(self):
+        for target in self:
+            target.child_count = len(target.child_ids)
+
+    @api.depends(
+        "measure", "amount", "date_from", "date_to", "user_id", "team_id", "market_size",
+        *DIMENSION_FIELDS, "entry_ids.value", "entry_ids.date", "parent_id.child_ids.amount",
+    )
+    def _compute_figures(self):
+        """All figures in one SQL statement for the whole batch (``figures_sql``), hand-entered
+        measures in one read, then the engine: the number of queries never depends on the
+        number of targets or opportunities."""
+        stored = self.filtered("id")
+        figures = stored._crm_figures()
+        today = fields.Date.context_today(self)
+        for target in self:
+            achieved, last_year = figures.get(target.id, (0.0, 0.0))
+            target.achieved_amount = achieved
+            target.last_year_amount = last_year
+            target.attainment = engine.attainment(achieved, target.amount) or 0.0
+            target.growth = engine.growth(achieved, last_year) or 0.0
+            if not (target.date_from and target.date_to) or target.date_to < target.date_from:
+                target.expected_amount, target.pace_status = 0.0, False
+                continue
+            target.expected_amount = engine.expected_to_date(
+                target.amount, target.date_from, target.date_to, today, target._seasonality()
+            )
+            target.pace_status = engine.pace_status(achieved, target.expected_amount)
+
+    def _crm_figures(self):
+        """{target id: (achieved, same period last year)} read from the CRM in one query."""
+        if not self:
+            return {}
+        self.flush_model()
+        # sudo-like reach on purpose: a target's figures count every opportunity of its owner,
+        # also those the reader may not open (a team leader's own rights are not the team's).
+        specs = SQL(
+            """SELECT id AS key, company_id, user_id, team_id, measure, tag_id, country_id,
+                      state_id, tier_id, industry_id, date_from, date_to, market_size
+                 FROM sfa_sales_target WHERE id = ANY(%s)""",
+            list(self.ids),
+        )
+        self.env["crm.lead"].flush_model()
+        self.env.cr.execute(figures_sql(specs))
+        return {
+            key: (float(achieved), float(last_year))
+            for key, achieved, last_year in self.env.cr.fetchall()
+        }
+
+    @api.model
+    def _figures_of_specs(self, rows):
+        """{key: (achieved, same period last year)} of unsaved target specs, in one query."""
+        if not rows:
+            return {}
+        self.env["crm.lead"].flush_model()
+        self.env.cr.execute(figures_sql(spec_values_sql(rows)))
+        return {
+            key: (float(achieved), float(last_year))
+            for key, achieved, last_year in self.env.cr.fetchall()
+        }
+
+    def _seasonality(self):
+        """The pieces (start, end, weight) of the parent's split by period, if the target is
+        one of them or shares the parent's period; None for linear pace."""
+        siblings = self.parent_id.child_ids
+        if (
+            self.parent_id
+            and len(siblings) > 1
+            and siblings.mapped("date_from") != [self.date_from] * len(siblings)
+            and self.date_from == self.parent_id.date_from
+            and self.date_to == self.parent_id.date_to
+        ):
+            return [(t.date_from, t.date_to, t.amount) for t in siblings]
+        if self.child_ids and len(set(self.child_ids.mapped("date_from"))) > 1:
+            return [(t.date_from, t.date_to, t.amount) for t in self.child_ids]
+        return None
+
+    # --- constraints ----------------------------------------------------------------------------
+    @api.constrains("dimension", *DIMENSION_FIELDS)
+    def _check_dimension(self):
+        needs = {
+            "product": ("tag_id",),
+            "region": ("country_id", "state_id"),
+            "segment": ("tier_id", "industry_id"),
+            "none": (),
+        }
+        for target in self:
+            allowed = needs[target.dimension]
+            if any(target[f] for f in DIMENSION_FIELDS if f not in allowed):
+                raise ValidationError(
+                    self.env._("%(name)s: set only the fields of its dimension.", name=target.name)
+                )
+            if allowed and not any(target[f] for f in allowed):
+                raise ValidationError(
+                    self.env._(
+                        "%(name)s: a target by %(dimension)s needs its value.",
+                        name=target.name,
+                        dimension=dict(DIMENSION_SELECTION)[target.dimension],
+                    )
+                )
+
+    @api.constrains("user_id", "team_id", "measure", "date_from", "date_to", *DIMENSION_FIELDS)
+    def _check_overlap(self):
+        """One target per owner, measure, dimension and time: no two may overlap, except a
+        target and its own split (a parent and its descendants)."""
+        Target = self.sudo().with_context(active_test=False)
+        candidates = Target.search(
+            [
+                ("id", "not in", self.ids),
+                ("company_id", "in", self.company_id.ids),
+                ("measure", "in", list(set(self.mapped("measure")))),
+                ("date_from", "<=", max(self.mapped("date_to"))),
+                ("date_to", ">=", min(self.mapped("date_from"))),
+            ]
+        ) | self.sudo()
+        for target in self:
+            for other in candidates:
+                if other == target or not target._same_scope(other):
+                    continue
+                if other.date_from > target.date_to or other.date_to < target.date_from:
+                    continue
+                if target._is_relative(other):
+                    continue
+                raise ValidationError(
+                    self.env._(
+                        "%(name)s overlaps %(other)s: same owner, measure and dimension in "
+                        "the same period.",
+                        name=target.name,
+                        other=other.name,
+                    )
+                )
+
+    def _same_scope(self, other):
+        keys = ("company_id", "user_id", "measure", *DIMENSION_FIELDS)
+        if any(self[k] != other[k] for k in keys):
+            return False
+        # a team target and a personal target never clash; two team targets do
+        return bool(self.user_id) or self.team_id == other.team_id
+
+    def _is_relative(self, other):
+        """Whether one of the two targets descends from the other."""
+        mine, theirs = self.parent_path or "", other.parent_path or ""
+        return bool(mine and theirs) and (mine.startswith(theirs) or theirs.startswith(mine))
+
+    # --- CRUD -----------------------------------------------------------------------------------
+    def write(self, vals):
+        if not is_trusted(self.env, TARGET_CHANGE):
+            locked = set(vals) - FREE_FIELDS
+            if locked and self.filtered(lambda t: t.state == "confirmed"):
+                raise UserError(
+                    self.env._(
+                        "A confirmed target changes only through Adjust, which logs the "
+                        "reason: %(names)s.",
+                        names=", ".join(self.filtered(lambda t: t.state == "confirmed").mapped("name")),
+                    )
+                )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft(self):
+        if self.filtered(lambda t: t.state == "confirmed" or t.child_ids):
+            raise UserError(
+                self.env._("Confirmed targets and targets split into others cannot be deleted.")
+            )
+
+    # --- actions --------------------------------------------------------------------------------
+    def action_confirm(self):
+        for target in self:
+            if target.state != "draft":
+                raise UserError(self.env._("%(name)s is already confirmed.", name=target.name))
+        trusted(self, TARGET_CHANGE).write({"state": "confirmed"})
+        return True
+
+    def action_split(self):
+        self.ensure_one()
+        if self.state != "confirmed":
+            raise UserError(self.env._("Confirm %(name)s before splitting it.", name=self.name))
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sfa.sales.target.split",
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Split Target"),
+            "context": {"default_target_id": self.id},
+        }
+
+    def action_adjust(self):
+        self.ensure_one()
+        if self.state != "confirmed":
+            raise UserError(
+                self.env._("A draft target is edited directly; Adjust is for confirmed ones.")
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sfa.sales.target.adjust",
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Adjust Target"),
+            "context": {"default_target_id": self.id, "default_new_amount": self.amount},
+        }
+
+    def action_view_children(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "view_mode": "list,form",
+            "domain": [("parent_id", "=", self.id)],
+            "name": self.env._("Split of %(name)s", name=self.name),
+            "context": {"default_parent_id": self.id},
+        }
+
+    # --- business methods -----------------------------------------------------------------------
+    def _digits(self):
+        """Decimal places a split keeps: the currency's for money, none for counts."""
+        if self.measure in ("won_count", "new_customers"):
+            return 0
+        return self.currency_id.decimal_places if self.measure == "won_revenue" else 2
+
+    def _check_children_sum(self):
+        """Children of an additive target add up exactly to it (in its rounding)."""
+        for target in self.filtered(lambda t: t.is_additive and t.child_ids):
+            if not engine.check_split(target.amount, target.child_ids.mapped("amount"), target._digits()):
+                raise ValidationError(
+                    self.env._(
+                        "The split of %(name)s adds up to %(total)s, not %(amount)s.",
+                        name=target.name,
+                        total=round(sum(target.child_ids.mapped("amount")), target._digits()),
+                        amount=target.amount,
+                    )
+                )
+
+    def _log_change(self, old, new, reason, note):
+        body = Markup("%s<br/>%s") % (
+            self.env._(
+                "Target adjusted: %(old)s → %(new)s (%(reason)s).", old=old, new=new, reason=reason
+            ),
+            note or "",
+        )
+        self.message_post(body=body, subtype_xmlid="mail.mt_note")

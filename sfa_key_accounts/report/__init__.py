@@ -1,0 +1,1 @@
+from . import sfa_sales_target_analysis
