@@ -142,11 +142,33 @@ def figures_sql(specs):
 
 
 SPEC_COLUMNS = (
-    "key", "company_id", "user_id", "team_id", "measure", "tag_id", "country_id", "state_id",
-    "tier_id", "industry_id", "date_from", "date_to", "market_size",
+    "key",
+    "company_id",
+    "user_id",
+    "team_id",
+    "measure",
+    "tag_id",
+    "country_id",
+    "state_id",
+    "tier_id",
+    "industry_id",
+    "date_from",
+    "date_to",
+    "market_size",
 )
 _SPEC_TYPES = (
-    "int", "int", "int", "int", "varchar", "int", "int", "int", "int", "int", "date", "date",
+    "int",
+    "int",
+    "int",
+    "int",
+    "varchar",
+    "int",
+    "int",
+    "int",
+    "int",
+    "int",
+    "date",
+    "date",
     "numeric",
 )
 
@@ -158,7 +180,7 @@ def spec_values_sql(rows):
         SQL(
             "(%s)",
             SQL(", ").join(
-                SQL(f"%s::{kind}", row.get(col) or None)
+                SQL(f"%s::{kind}", None if row.get(col) is None or row[col] is False else row[col])
                 for col, kind in zip(SPEC_COLUMNS, _SPEC_TYPES, strict=True)
             ),
         )
@@ -218,7 +240,10 @@ class SfaSalesTarget(models.Model):
     tag_id = fields.Many2one("crm.tag", "Product Line", ondelete="restrict")
     country_id = fields.Many2one("res.country", "Country", ondelete="restrict")
     state_id = fields.Many2one(
-        "res.country.state", "State / Province", ondelete="restrict", domain="[('country_id', '=?', country_id)]"
+        "res.country.state",
+        "State / Province",
+        ondelete="restrict",
+        domain="[('country_id', '=?', country_id)]",
     )
     tier_id = fields.Many2one(
         "sfa.key.account.tier", "Customer Tier", ondelete="restrict", check_company=True
@@ -266,11 +291,6 @@ class SfaSalesTarget(models.Model):
         compute="_compute_figures",
     )
 
-    _sql_constraints = [
-        ("amount_positive", "CHECK (amount >= 0)", "A target cannot be negative."),
-        ("dates_ordered", "CHECK (date_to >= date_from)", "A period cannot end before it starts."),
-    ]
-
     # --- computes -------------------------------------------------------------------------------
     @api.depends("user_id", "team_id")
     def _compute_owner_type(self):
@@ -290,8 +310,17 @@ class SfaSalesTarget(models.Model):
             target.child_count = len(target.child_ids)
 
     @api.depends(
-        "measure", "amount", "date_from", "date_to", "user_id", "team_id", "market_size",
-        *DIMENSION_FIELDS, "entry_ids.value", "entry_ids.date", "parent_id.child_ids.amount",
+        "measure",
+        "amount",
+        "date_from",
+        "date_to",
+        "user_id",
+        "team_id",
+        "market_size",
+        *DIMENSION_FIELDS,
+        "entry_ids.value",
+        "entry_ids.date",
+        "parent_id.child_ids.amount",
     )
     def _compute_figures(self):
         """All figures in one SQL statement for the whole batch (``figures_sql``), hand-entered
@@ -363,6 +392,18 @@ class SfaSalesTarget(models.Model):
         return None
 
     # --- constraints ----------------------------------------------------------------------------
+    @api.constrains("amount", "date_from", "date_to")
+    def _check_amount_and_period(self):
+        for target in self:
+            if target.amount < 0:
+                raise ValidationError(
+                    self.env._("%(name)s: a target cannot be negative.", name=target.name)
+                )
+            if target.date_to < target.date_from:
+                raise ValidationError(
+                    self.env._("%(name)s: the period ends before it starts.", name=target.name)
+                )
+
     @api.constrains("dimension", *DIMENSION_FIELDS)
     def _check_dimension(self):
         needs = {
@@ -391,15 +432,18 @@ class SfaSalesTarget(models.Model):
         """One target per owner, measure, dimension and time: no two may overlap, except a
         target and its own split (a parent and its descendants)."""
         Target = self.sudo().with_context(active_test=False)
-        candidates = Target.search(
-            [
-                ("id", "not in", self.ids),
-                ("company_id", "in", self.company_id.ids),
-                ("measure", "in", list(set(self.mapped("measure")))),
-                ("date_from", "<=", max(self.mapped("date_to"))),
-                ("date_to", ">=", min(self.mapped("date_from"))),
-            ]
-        ) | self.sudo()
+        candidates = (
+            Target.search(
+                [
+                    ("id", "not in", self.ids),
+                    ("company_id", "in", self.company_id.ids),
+                    ("measure", "in", list(set(self.mapped("measure")))),
+                    ("date_from", "<=", max(self.mapped("date_to"))),
+                    ("date_to", ">=", min(self.mapped("date_from"))),
+                ]
+            )
+            | self.sudo()
+        )
         for target in self:
             for other in candidates:
                 if other == target or not target._same_scope(other):
@@ -438,7 +482,9 @@ class SfaSalesTarget(models.Model):
                     self.env._(
                         "A confirmed target changes only through Adjust, which logs the "
                         "reason: %(names)s.",
-                        names=", ".join(self.filtered(lambda t: t.state == "confirmed").mapped("name")),
+                        names=", ".join(
+                            self.filtered(lambda t: t.state == "confirmed").mapped("name")
+                        ),
                     )
                 )
         return super().write(vals)
@@ -507,7 +553,9 @@ class SfaSalesTarget(models.Model):
     def _check_children_sum(self):
         """Children of an additive target add up exactly to it (in its rounding)."""
         for target in self.filtered(lambda t: t.is_additive and t.child_ids):
-            if not engine.check_split(target.amount, target.child_ids.mapped("amount"), target._digits()):
+            if not engine.check_split(
+                target.amount, target.child_ids.mapped("amount"), target._digits()
+            ):
                 raise ValidationError(
                     self.env._(
                         "The split of %(name)s adds up to %(total)s, not %(amount)s.",

@@ -14,3 +14,4 @@ from . import test_behaviours
 from . import test_value_rules
 from . import test_politics_rules
 from . import test_account_rules
+from . import test_sales_targets

@@ -15,7 +15,9 @@ class SfaSalesTargetAdjust(models.TransientModel):
     _description = "Adjust a Sales Target"
     _inherit = ["sfa.access.mixin"]
 
-    target_id = fields.Many2one("sfa.sales.target", "Sales Target", required=True, ondelete="cascade")
+    target_id = fields.Many2one(
+        "sfa.sales.target", "Sales Target", required=True, ondelete="cascade"
+    )
     currency_id = fields.Many2one(related="target_id.currency_id")
     amount = fields.Float(related="target_id.amount", string="Current Target")
     has_parent = fields.Boolean(compute="_compute_has_parent")
@@ -47,6 +49,7 @@ class SfaSalesTargetAdjust(models.TransientModel):
     def action_apply(self):
         self.ensure_one()
         target = self.target_id
+        target.check_access("write")  # team leaders and administrators only
         if target.state != "confirmed":
             raise UserError(self.env._("Only a confirmed target is adjusted."))
         if self.new_amount < 0:

@@ -23,7 +23,9 @@ class SfaSalesTargetSplit(models.TransientModel):
     _description = "Split a Sales Target"
     _inherit = ["sfa.access.mixin"]
 
-    target_id = fields.Many2one("sfa.sales.target", "Sales Target", required=True, ondelete="cascade")
+    target_id = fields.Many2one(
+        "sfa.sales.target", "Sales Target", required=True, ondelete="cascade"
+    )
     currency_id = fields.Many2one(related="target_id.currency_id")
     amount = fields.Float(related="target_id.amount", string="Target")
     is_additive = fields.Boolean(related="target_id.is_additive")
@@ -129,9 +131,7 @@ class SfaSalesTargetSplit(models.TransientModel):
             if target.owner_type != "team":
                 raise UserError(self.env._("Only a team target is split among its members."))
             users = target.team_id.member_ids.filtered(lambda u: not u.share)
-            return [
-                {"name": u.name, "user_id": u.id, "team_id": target.team_id.id} for u in users
-            ]
+            return [{"name": u.name, "user_id": u.id, "team_id": target.team_id.id} for u in users]
         if self.split_by == "team":
             if target.owner_type != "company":
                 raise UserError(self.env._("Only a company target is split among teams."))
@@ -209,6 +209,7 @@ class SfaSalesTargetSplit(models.TransientModel):
     def action_apply(self):
         self.ensure_one()
         target = self.target_id
+        target.check_access("write")  # team leaders and administrators only
         if target.state != "confirmed":
             raise UserError(self.env._("Confirm %(name)s before splitting it.", name=target.name))
         if target.child_ids:
@@ -237,12 +238,11 @@ class SfaSalesTargetSplit(models.TransientModel):
         )
         target._check_children_sum()
         target.message_post(
-            body=Markup("%s") % self.env._(
+            body=Markup("%s")
+            % self.env._(
                 "Split by %(by)s (%(method)s) into %(count)s targets.",
                 by=dict(self._fields["split_by"]._description_selection(self.env))[self.split_by],
-                method=dict(self._fields["method"]._description_selection(self.env))[
-                    self.method
-                ],
+                method=dict(self._fields["method"]._description_selection(self.env))[self.method],
                 count=len(children),
             ),
             subtype_xmlid="mail.mt_note",
