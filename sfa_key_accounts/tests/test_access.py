@@ -26,11 +26,12 @@ ROLES = (
 )
 ROLE_DOCS = {
     "rep": "salesperson (own documents) of the customer and the deal, the account's "
-    "key-account manager",
+    "key-account manager, member of a sales team they do not lead",
     "other_rep": "another salesperson (own documents)",
     "ka_user": "Key Accounts / User without Sales rights, on the account team",
     "ka_manager": "Key Accounts / Manager with Sales / All documents",
-    "sales_admin": "Sales / Administrator (implies Key Accounts / Manager)",
+    "sales_admin": "Sales / Administrator (implies Key Accounts / Manager and "
+    "Sales Targets / Administrator)",
     "other_company": "Sales / Administrator of another company only",
     "employee": "internal user without Sales or Key Accounts rights",
     "portal": "portal user of the customer itself",
@@ -114,6 +115,17 @@ TABLE = {
     # wizards (transient): only creating them is meaningful
     "sfa.key.account.selection": {"create": KA_ADMINS},
     "sfa.stage.gate.override": {"create": DEAL},
+    # sales targets: the rep's own personal target (draft) in a team they do not lead; team
+    # leaders (tests/test_sales_targets.py) and Targets / Administrator manage them
+    "sfa.sales.target": {
+        "read": "rep sales_admin",
+        "write": "sales_admin",
+        "create": "sales_admin",
+        "unlink": "sales_admin",
+    },
+    "sfa.sales.target.analysis": {"read": "rep sales_admin"},
+    "sfa.sales.target.split": {"create": "sales_admin"},
+    "sfa.sales.target.adjust": {"create": "sales_admin"},
 }
 PLAN_LINES = (
     "sfa.account.plan.objective",
@@ -132,6 +144,7 @@ WORKSHEET_LINES = (
 )
 TABLE.update(dict.fromkeys(PLAN_LINES, TABLE["sfa.account.plan"]))
 TABLE.update(dict.fromkeys(WORKSHEET_LINES, TABLE["sfa.value.worksheet"]))
+TABLE["sfa.sales.target.entry"] = TABLE["sfa.sales.target"]
 
 
 class _Undo(Exception):
@@ -239,6 +252,22 @@ class TestAccessTable(SfaCommon):
         cls.lead = cls._lead("Access deal")
         cls.worksheet = env["sfa.value.worksheet"].create(
             {"name": "Access case", "lead_id": cls.lead.id}
+        )
+        cls.sales_team = env["crm.team"].create(
+            {"name": "Access team", "company_id": company, "member_ids": [(6, 0, cls.user_rep.ids)]}
+        )
+        target_vals = {
+            "company_id": company,
+            "user_id": cls.user_rep.id,
+            "team_id": cls.sales_team.id,
+            "date_from": "2026-01-01",
+            "date_to": "2026-12-31",
+        }
+        cls.target = env["sfa.sales.target"].create(
+            {**target_vals, "name": "Rita 2026", "amount": 1000}
+        )
+        cls.satisfaction = env["sfa.sales.target"].create(
+            {**target_vals, "name": "Rita happy", "amount": 4, "measure": "satisfaction"}
         )
         plan, ws = cls.plan.id, cls.worksheet.id
         # model: (record, values a write sends, values a create sends)
@@ -374,6 +403,29 @@ class TestAccessTable(SfaCommon):
                 {"worksheet_id": ws, "name": "Local stock"},
             ),
             "sfa.key.account.selection": (None, None, {"company_id": company}),
+            "sfa.sales.target": (
+                cls.target,
+                {"name": "Renamed"},
+                {**target_vals, "name": "New", "measure": "won_count", "amount": 3},
+            ),
+            "sfa.sales.target.entry": (
+                env["sfa.sales.target.entry"].create(
+                    {"target_id": cls.satisfaction.id, "date": "2026-03-31", "value": 4.2}
+                ),
+                {"note": "Survey of March"},
+                {"target_id": cls.satisfaction.id, "date": "2026-06-30", "value": 4.4},
+            ),
+            "sfa.sales.target.analysis": (
+                env["sfa.sales.target.analysis"].browse(cls.target.id),
+                None,
+                None,
+            ),
+            "sfa.sales.target.split": (None, None, {"target_id": cls.target.id}),
+            "sfa.sales.target.adjust": (
+                None,
+                None,
+                {"target_id": cls.target.id, "new_amount": 1, "reason": "other", "note": "x"},
+            ),
             "sfa.stage.gate.override": (
                 None,
                 None,

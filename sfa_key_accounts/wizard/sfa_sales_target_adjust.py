@@ -41,6 +41,12 @@ class SfaSalesTargetAdjust(models.TransientModel):
         help="Keeps the parent's split adding up. A target with no parent changes alone.",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        wizards = super().create(vals_list)
+        wizards.target_id.check_access("write")  # team leaders and administrators only
+        return wizards
+
     @api.depends("target_id.parent_id")
     def _compute_has_parent(self):
         for wizard in self:

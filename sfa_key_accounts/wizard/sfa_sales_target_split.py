@@ -60,6 +60,12 @@ class SfaSalesTargetSplit(models.TransientModel):
     lines_total = fields.Float(compute="_compute_lines_total", digits=(16, 2))
     warning = fields.Char(readonly=True)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        wizards = super().create(vals_list)
+        wizards.target_id.check_access("write")  # team leaders and administrators only
+        return wizards
+
     @api.depends("line_ids.amount")
     def _compute_lines_total(self):
         for wizard in self:
