@@ -2,7 +2,7 @@
     "name": "Key Accounts",
     "summary": "Key-account selling in the CRM: 80/20 selection, account plans, "
     "relationship health",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "author": "SFA Key Accounts contributors",
     "website": "https://github.com/sfa-key-accounts/sfa_key_accounts",
@@ -37,6 +37,7 @@
         "demo/sfa_key_accounts_demo.xml",
         "demo/sfa_political_map_demo.xml",
         "demo/sfa_value_demo.xml",
+        "demo/sfa_sales_target_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -238,7 +238,7 @@ class SfaSalesTarget(models.Model):
     amount = fields.Float("Target", required=True, tracking=True, digits=(16, 2))
     dimension = fields.Selection(DIMENSION_SELECTION, default="none", required=True)
     tag_id = fields.Many2one("crm.tag", "Product Line", ondelete="restrict")
-    country_id = fields.Many2one("res.country", "Country", ondelete="restrict")
+    country_id = fields.Many2one("res.country", ondelete="restrict")
     state_id = fields.Many2one(
         "res.country.state",
         "State / Province",
@@ -248,7 +248,7 @@ class SfaSalesTarget(models.Model):
     tier_id = fields.Many2one(
         "sfa.key.account.tier", "Customer Tier", ondelete="restrict", check_company=True
     )
-    industry_id = fields.Many2one("res.partner.industry", "Industry", ondelete="restrict")
+    industry_id = fields.Many2one("res.partner.industry", ondelete="restrict")
     market_size = fields.Monetary(
         tracking=True, help="For a market-share target: the size of the market in the period."
     )

@@ -19,10 +19,10 @@ class SfaSalesTargetSplitLine(models.TransientModel):
     user_id = fields.Many2one("res.users", "Salesperson")
     team_id = fields.Many2one("crm.team", "Sales Team")
     tag_id = fields.Many2one("crm.tag", "Product Line")
-    country_id = fields.Many2one("res.country", "Country")
-    state_id = fields.Many2one("res.country.state", "State")
+    country_id = fields.Many2one("res.country")
+    state_id = fields.Many2one("res.country.state", "State / Province")
     tier_id = fields.Many2one("sfa.key.account.tier", "Customer Tier")
-    industry_id = fields.Many2one("res.partner.industry", "Industry")
+    industry_id = fields.Many2one("res.partner.industry")
     weight = fields.Float(readonly=True, digits=(16, 2))
     amount = fields.Float(digits=(16, 2))
 
