@@ -100,3 +100,50 @@ class TestTours(HttpCase):
         self.assertEqual(ws.kpi_ids.quartile_position, "3")
         self.assertEqual(ws.differentiator_ids.advantage, 12)  # 4 x (5 - 2)
         self.assertEqual((lead.likely_net_value, lead.likely_roi), (9000.0, 75.0))
+
+    def test_sales_target_tour(self):
+        def user(login, name):
+            return mail_new_test_user(
+                self.env, login=login, name=name, groups="sales_team.group_sale_salesman"
+            )
+
+        leader = user("sfa_tour_lou", "Tour Leader Lou")
+        amy = user("sfa_tour_amy", "Tour Rep Amy")
+        ben = user("sfa_tour_ben", "Tour Rep Ben")
+        team = self.env["crm.team"].create(
+            {"name": "Tour East", "user_id": leader.id, "member_ids": [(6, 0, (amy | ben).ids)]}
+        )
+        self.start_tour("/odoo/sales-targets", "sfa_sales_target_tour", login="admin")
+        target = self.env["sfa.sales.target"].search(
+            [("team_id", "=", team.id), ("parent_id", "=", False)]
+        )
+        self.assertEqual(
+            (target.name, target.state, target.amount), ("Tour East 2027", "confirmed", 12000.0)
+        )
+        self.assertEqual(target.owner_type, "team")
+        self.assertEqual((str(target.date_from), str(target.date_to)), ("2027-01-01", "2027-12-31"))
+        people = target.child_ids.sorted(lambda t: t.user_id.name)
+        self.assertEqual(people.user_id, amy | ben)
+        self.assertEqual(people.mapped("amount"), [6000.0, 6000.0])
+        self.assertFalse(people[1].child_ids)
+        quarters = people[0].child_ids.sorted("date_from")
+        self.assertEqual(
+            [(str(q.date_from), str(q.date_to)) for q in quarters],
+            [
+                ("2027-01-01", "2027-03-31"),
+                ("2027-04-01", "2027-06-30"),
+                ("2027-07-01", "2027-09-30"),
+                ("2027-10-01", "2027-12-31"),
+            ],
+        )
+        # Q1 adjusted from 1,500 to 2,100: the other three share the remaining 3,900
+        self.assertEqual(quarters.mapped("amount"), [2100.0, 1300.0, 1300.0, 1300.0])
+        self.assertEqual(people[0].amount, 6000.0)
+        self.assertEqual(target.amount, 12000.0)
+        log = quarters[0].message_ids.filtered(lambda m: "Target adjusted" in (m.body or ""))
+        self.assertEqual(len(log), 1)
+        self.assertIn("Market Change", log.body)
+        self.assertIn("Distributor order moved into Q1", log.body)
+        self.assertTrue(quarters[1].message_ids.filtered(lambda m: "1300.0" in (m.body or "")))
+        # a member sees their own targets and the team's, not a colleague's
+        self.start_tour("/odoo/sales-targets", "sfa_sales_target_rep_tour", login="sfa_tour_amy")
