@@ -228,6 +228,41 @@ class TestTargetSplit(SfaTargetCommon):
         self.assertEqual(by_country, {self.china: 3000.0, self.germany: 9000.0})
         self.assertEqual(set(regions.mapped("dimension")), {"region"})
 
+    def test_split_by_team_and_by_customer_group(self):
+        west = self.env["crm.team"].create({"name": "West", "company_id": self.company.id})
+        company = self._target("Company 2026", 10000, team_id=False)
+        teams = self._split(company, split_by="team", method="actuals")
+        by_team = {t.team_id: t.amount for t in teams}
+        # East sold 4,000 last year, West nothing; other teams of the company are offered too
+        self.assertEqual(by_team[self.team], 10000.0)
+        self.assertEqual(by_team[west], 0.0)
+        self.assertEqual(sum(by_team.values()), 10000.0)
+        self.assertTrue(all(t.owner_type == "team" for t in teams))
+        self._make_ka(self.alpha, tier_id=self.tier_a.id)
+        east = teams.filtered(lambda t: t.team_id == self.team)
+        groups = self._split(east, split_by="segment", method="actuals")
+        self.assertEqual(groups.mapped("tier_id"), self.tier_a | self.tier_b | self.tier_c)
+        # last year only Alpha (tier A) had a key-account tier: all of it goes to A
+        self.assertEqual(
+            {g.tier_id: g.amount for g in groups},
+            {self.tier_a: 10000.0, self.tier_b: 0.0, self.tier_c: 0.0},
+        )
+        tier_a = groups.filtered(lambda g: g.tier_id == self.tier_a)
+        self.assertEqual(tier_a.achieved_amount, 2000.0)  # Alpha 2026
+
+    def test_analysis_shows_the_form_figures(self):
+        team = self._target()
+        people = self._split(team, split_by="user", method="equal")
+        rows = self.env["sfa.sales.target.analysis"].search([("target_id", "in", people.ids)])
+        self.assertEqual(
+            sorted((r.user_id.name, r.amount, r.achieved_amount, r.is_leaf) for r in rows),
+            [("Bo Seller", 6000.0, 4000.0, True), ("Rita Rep", 6000.0, 2500.0, True)],
+        )
+        self.assertEqual(
+            {r.target_id: round(r.attainment, 2) for r in rows},
+            {p: p.attainment for p in people},
+        )
+
     def test_rates_are_copied_not_split(self):
         target = self._target("Win rate", 40, measure="win_rate")
         people = self._split(target, split_by="user", method="equal")
@@ -332,10 +367,23 @@ class TestTargetAccess(SfaTargetCommon):
         with self.assertRaises(AccessError):
             self._adjust(bo, 4000, user=self.user_rep)  # not even readable
         self.assertEqual(rita.amount, 3500.0)
+        # satisfaction is entered by the leader, not by the members
+        happy = self._target("East happy", 4.5, measure="satisfaction")
+        Entry = self.env["sfa.sales.target.entry"]
+        Entry.with_user(self.user_leader).create(
+            {"target_id": happy.id, "date": "2026-04-30", "value": 4.2}
+        )
+        with self.assertRaises(AccessError):
+            Entry.with_user(self.user_rep).create(
+                {"target_id": happy.id, "date": "2026-05-31", "value": 5}
+            )
+        self.assertEqual(happy.entry_ids.create_uid, self.user_leader)
+        happy.invalidate_recordset()
+        self.assertEqual(happy.with_user(self.user_rep).achieved_amount, 4.2)
         # a member sees their own and the team's targets, never a colleague's
         seen = self.Target.with_user(self.user_rep).search([])
-        self.assertEqual(seen, team | rita)
+        self.assertEqual(seen, team | rita | happy)
         Analysis = self.env["sfa.sales.target.analysis"].with_user(self.user_rep)
-        self.assertEqual(Analysis.search([]).target_id, team | rita)
-        groups = Analysis.read_group([], ["amount:sum"], [])
+        self.assertEqual(Analysis.search([]).target_id, team | rita | happy)
+        groups = Analysis.read_group([("measure", "=", "won_revenue")], ["amount:sum"], [])
         self.assertEqual(groups[0]["amount"], 15500.0)  # 12,000 + 3,500
