@@ -224,9 +224,10 @@ class SfaSalesTargetSplit(models.TransientModel):
                     "%(name)s is already split: adjust its children instead.", name=target.name
                 )
             )
-        if not self.line_ids:
+        if not self.line_ids or self.method != "manual":
+            # the amounts of a proposed split are the server's, whatever a client sends back
             lines, self.warning = self._propose()
-            self.line_ids = [Command.create(vals) for vals in lines]
+            self.line_ids = [Command.clear()] + [Command.create(vals) for vals in lines]
         if target.is_additive and not engine.check_split(
             target.amount, self.line_ids.mapped("amount"), target._digits()
         ):
