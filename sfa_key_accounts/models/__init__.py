@@ -34,3 +34,11 @@ from . import calendar_event
 from . import mail_message
 from . import sfa_sales_target
 from . import sfa_sales_target_entry
+from . import sfa_job_role
+from . import sfa_evaluation_template
+from . import sfa_evaluation_indicator
+from . import sfa_evaluation_curve_point
+from . import sfa_performance_review
+from . import sfa_performance_review_line
+from . import sfa_performance_rating
+from . import sfa_performance_rating_line

@@ -15,3 +15,4 @@ from . import test_value_rules
 from . import test_politics_rules
 from . import test_account_rules
 from . import test_sales_targets
+from . import test_performance_reviews

@@ -41,6 +41,7 @@ SELLERS = "rep ka_user ka_manager sales_admin"
 KA_ADMINS = "ka_manager sales_admin"
 ALL_KA = "rep other_rep ka_user ka_manager sales_admin"
 DEAL = "rep ka_manager sales_admin"
+SALES = "rep other_rep ka_manager sales_admin"  # every Sales user
 
 # model: {operation: roles allowed}. "read" covers read, search_read, read_group, export and
 # name_search; a role not listed must be refused (AccessError) or not see the record.
@@ -126,6 +127,41 @@ TABLE = {
     "sfa.sales.target.analysis": {"read": "rep sales_admin"},
     "sfa.sales.target.split": {"create": "sales_admin"},
     "sfa.sales.target.adjust": {"create": "sales_admin"},
+    # reviews: job roles are shared configuration; templates (a draft one here) are written
+    # by Targets / Administrator and read by every salesperson once published
+    # (tests/test_performance_reviews.py); the rep's own review, reviewed by a team leader
+    # who is none of these roles; the rating sheet is other_rep's, rating the rep
+    "sfa.job.role": {
+        "read": SALES + " other_company",
+        "write": "sales_admin other_company",
+        "create": "sales_admin other_company",
+        "unlink": "sales_admin other_company",
+    },
+    "sfa.evaluation.template": {
+        "read": "sales_admin",
+        "write": "sales_admin",
+        "create": "sales_admin",
+        "unlink": "sales_admin",
+    },
+    "sfa.performance.review": {
+        "read": "rep sales_admin",
+        "write": "sales_admin",
+        "create": "sales_admin",
+        "unlink": "sales_admin",
+    },
+    "sfa.performance.review.line": {
+        "read": "rep sales_admin",
+        "write": "",
+        "create": "",
+        "unlink": "",
+    },
+    "sfa.performance.rating": {
+        "read": "other_rep sales_admin",
+        "write": "other_rep",
+        "create": "",
+        "unlink": "",
+    },
+    "sfa.performance.review.start": {"create": SALES},
 }
 PLAN_LINES = (
     "sfa.account.plan.objective",
@@ -145,6 +181,9 @@ WORKSHEET_LINES = (
 TABLE.update(dict.fromkeys(PLAN_LINES, TABLE["sfa.account.plan"]))
 TABLE.update(dict.fromkeys(WORKSHEET_LINES, TABLE["sfa.value.worksheet"]))
 TABLE["sfa.sales.target.entry"] = TABLE["sfa.sales.target"]
+TABLE["sfa.evaluation.indicator"] = TABLE["sfa.evaluation.template"]
+TABLE["sfa.evaluation.curve.point"] = TABLE["sfa.evaluation.template"]
+TABLE["sfa.performance.rating.line"] = TABLE["sfa.performance.rating"]
 
 
 class _Undo(Exception):
@@ -269,6 +308,7 @@ class TestAccessTable(SfaCommon):
         cls.satisfaction = env["sfa.sales.target"].create(
             {**target_vals, "name": "Rita happy", "amount": 4, "measure": "satisfaction"}
         )
+        cls._review_records()
         plan, ws = cls.plan.id, cls.worksheet.id
         # model: (record, values a write sends, values a create sends)
         cls.specs = {
@@ -421,6 +461,60 @@ class TestAccessTable(SfaCommon):
                 None,
             ),
             "sfa.sales.target.split": (None, None, {"target_id": cls.target.id}),
+            "sfa.job.role": (
+                env["sfa.job.role"].create({"name": "Presales"}),
+                {"name": "Presales engineer"},
+                {"name": "Account director"},
+            ),
+            "sfa.evaluation.template": (
+                cls.draft_template,
+                {"peer_weight": 25},
+                {
+                    "name": "New",
+                    "job_role_id": env.ref("sfa_key_accounts.job_role_rep").id,
+                    "company_id": company,
+                },
+            ),
+            "sfa.evaluation.indicator": (
+                cls.draft_template.indicator_ids[0],
+                {"weight": 50},
+                {"template_id": cls.draft_template.id, "name": "Teamwork", "weight": 10},
+            ),
+            "sfa.evaluation.curve.point": (
+                cls.draft_template.indicator_ids[0].curve_point_ids[0],
+                {"score": 5},
+                {"indicator_id": cls.draft_template.indicator_ids[0].id, "raw": 120, "score": 100},
+            ),
+            "sfa.performance.review": (
+                cls.review,
+                {"cutoff_date": "2025-06-30"},
+                cls.review_vals,
+            ),
+            "sfa.performance.review.line": (
+                cls.review.line_ids[:1],
+                {"raw_value": 100},
+                {"review_id": cls.review.id, "indicator_id": cls.published.indicator_ids[0].id},
+            ),
+            "sfa.performance.rating": (
+                cls.sheet,
+                {"state": "pending"},
+                {"review_id": cls.rated.id, "rater_id": cls.user_manager.id, "source": "peer"},
+            ),
+            "sfa.performance.rating.line": (
+                cls.sheet.line_ids,
+                {"comment": "Always first in"},
+                {"rating_id": cls.sheet.id, "indicator_id": cls.published.indicator_ids[1].id},
+            ),
+            "sfa.performance.review.start": (
+                None,
+                None,
+                {
+                    "team_id": cls.sales_team.id,
+                    "template_id": cls.published.id,
+                    "date_from": "2026-01-01",
+                    "date_to": "2026-12-31",
+                },
+            ),
             "sfa.sales.target.adjust": (
                 None,
                 None,
@@ -432,6 +526,56 @@ class TestAccessTable(SfaCommon):
                 {"lead_id": cls.lead.id, "stage_id": cls.stage_open.id, "reason": "Because"},
             ),
         }
+
+    @classmethod
+    def _review_records(cls):
+        """A published and a draft template, the rep's draft 2025 review and their 2026 review
+        being rated by other_rep, all reviewed by a team leader who is none of the roles."""
+        env, company = cls.env, cls.company.id
+        leader = cls._user("sfa_access_leader", "Lea Leader", "sales_team.group_sale_salesman")
+        indicators = [
+            (0, 0, {"name": "Revenue", "kind": "revenue_attainment", "weight": 60}),
+            (0, 0, {"name": "Initiative", "kind": "rated", "category": "attitude", "weight": 40}),
+        ]
+        role = env.ref("sfa_key_accounts.job_role_rep")
+        Template = env["sfa.evaluation.template"]
+        cls.published = Template.create(
+            {
+                "name": "Rep",
+                "job_role_id": role.id,
+                "company_id": company,
+                "indicator_ids": indicators,
+            }
+        )
+        cls.published.action_publish()
+        cls.draft_template = Template.create(
+            {
+                "name": "Rep 2027",
+                "job_role_id": role.id,
+                "company_id": company,
+                "indicator_ids": indicators,
+            }
+        )
+        review = {
+            "user_id": cls.user_rep.id,
+            "manager_id": leader.id,
+            "template_id": cls.published.id,
+            "company_id": company,
+        }
+        Review = env["sfa.performance.review"]
+        cls.review = Review.create({**review, "date_from": "2025-01-01", "date_to": "2025-12-31"})
+        cls.rated = Review.create(
+            {
+                **review,
+                "date_from": "2026-01-01",
+                "date_to": "2026-12-31",
+                "peer_ids": [(6, 0, cls.users["other_rep"].ids)],
+            }
+        )
+        cls.review.action_refresh_figures()
+        cls.rated.action_start_rating()
+        cls.sheet = cls.rated.rating_ids.filtered(lambda s: s.source == "peer")
+        cls.review_vals = {**review, "date_from": "2024-01-01", "date_to": "2024-12-31"}
 
     @classmethod
     def _lead(cls, name, user=None):

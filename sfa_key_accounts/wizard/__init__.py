@@ -4,3 +4,4 @@ from . import sfa_stage_gate_override
 from . import sfa_sales_target_split
 from . import sfa_sales_target_split_line
 from . import sfa_sales_target_adjust
+from . import sfa_performance_review_start
