@@ -19,7 +19,7 @@ class SfaEvaluationTemplate(models.Model):
     _check_company_auto = True
 
     name = fields.Char(required=True, tracking=True)
-    job_role_id = fields.Many2one("sfa.job.role", "Job Role", required=True, tracking=True)
+    job_role_id = fields.Many2one("sfa.job.role", required=True, tracking=True)
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )

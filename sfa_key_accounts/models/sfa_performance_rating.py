@@ -21,11 +21,11 @@ class SfaPerformanceRating(models.Model):
     )
     manager_id = fields.Many2one(related="review_id.manager_id", store=True, index=True)
     date_to = fields.Date(related="review_id.date_to", string="Period End")
-    rater_id = fields.Many2one("res.users", "Rater", required=True, index=True)
+    rater_id = fields.Many2one("res.users", required=True, index=True)
     source = fields.Selection(
         [("manager", "Manager"), ("peer", "Peer"), ("customer", "Customer")], required=True
     )
-    customer_id = fields.Many2one("res.partner", "Customer")
+    customer_id = fields.Many2one("res.partner")
     state = fields.Selection(
         [("pending", "To Rate"), ("submitted", "Submitted"), ("expired", "Not Given")],
         default="pending",

@@ -99,7 +99,7 @@ class SfaPerformanceReview(models.Model):
         help="Customers whose rating (客户) the manager records.",
     )
     interview_date = fields.Date(tracking=True)
-    interview_notes = fields.Html("Interview Notes")
+    interview_notes = fields.Html()
     strengths = fields.Html()
     improvements = fields.Html("Points to Improve")
     development_plan = fields.Html()
