@@ -143,6 +143,35 @@ class TestPerformanceReview(SfaReviewCommon):
 
 
 @tagged("post_install", "-at_install")
+class TestReviewQueries(SfaReviewCommon):
+    def test_figures_of_a_team_in_constant_queries(self):
+        """The computed indicators of 1 or 4 reviews take the same number of queries."""
+        users = self.user_rep | self.user_bo
+        for login in ("sfa_cy", "sfa_dee"):
+            users |= self._user(login, login, "sales_team.group_sale_salesman")
+        Review = self.env["sfa.performance.review"]
+        reviews = Review.create(
+            [
+                {
+                    "user_id": user.id,
+                    "manager_id": self.user_leader.id,
+                    "template_id": self.template.id,
+                    "company_id": self.company.id,
+                    "date_from": "2026-01-01",
+                    "date_to": "2026-12-31",
+                }
+                for user in users
+            ]
+        )
+        reviews[:1]._fill_lines()  # so that both batches replace existing lines
+        for batch in (reviews[:1], reviews):
+            self.env.invalidate_all()
+            with self.assertQueryCount(18):
+                batch._fill_lines()
+        self.assertEqual(len(reviews.line_ids), 16)
+
+
+@tagged("post_install", "-at_install")
 class TestReviewBadInput(SfaReviewCommon):
     def test_weights_must_add_up(self):
         template = self._template(name="Lopsided")
