@@ -13,13 +13,8 @@ class SfaSalesTargetAdjust(models.TransientModel):
 
     _name = "sfa.sales.target.adjust"
     _description = "Adjust a Sales Target"
-    _inherit = ["sfa.access.mixin"]
+    _inherit = ["sfa.sales.target.wizard"]
 
-    target_id = fields.Many2one(
-        "sfa.sales.target", "Sales Target", required=True, ondelete="cascade"
-    )
-    currency_id = fields.Many2one(related="target_id.currency_id")
-    amount = fields.Float(related="target_id.amount", string="Current Target")
     has_parent = fields.Boolean(compute="_compute_has_parent")
     new_amount = fields.Float("New Target", required=True, digits=(16, 2))
     reason = fields.Selection(
@@ -40,12 +35,6 @@ class SfaSalesTargetAdjust(models.TransientModel):
         default="siblings",
         help="Keeps the parent's split adding up. A target with no parent changes alone.",
     )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        wizards = super().create(vals_list)
-        wizards.target_id.check_access("write")  # team leaders and administrators only
-        return wizards
 
     @api.depends("target_id.parent_id")
     def _compute_has_parent(self):

@@ -21,13 +21,8 @@ class SfaSalesTargetSplit(models.TransientModel):
 
     _name = "sfa.sales.target.split"
     _description = "Split a Sales Target"
-    _inherit = ["sfa.access.mixin"]
+    _inherit = ["sfa.sales.target.wizard"]
 
-    target_id = fields.Many2one(
-        "sfa.sales.target", "Sales Target", required=True, ondelete="cascade"
-    )
-    currency_id = fields.Many2one(related="target_id.currency_id")
-    amount = fields.Float(related="target_id.amount", string="Target")
     is_additive = fields.Boolean(related="target_id.is_additive")
     split_by = fields.Selection(
         [
@@ -59,12 +54,6 @@ class SfaSalesTargetSplit(models.TransientModel):
     line_ids = fields.One2many("sfa.sales.target.split.line", "wizard_id", "Children")
     lines_total = fields.Float(compute="_compute_lines_total", digits=(16, 2))
     warning = fields.Char(readonly=True)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        wizards = super().create(vals_list)
-        wizards.target_id.check_access("write")  # team leaders and administrators only
-        return wizards
 
     @api.depends("line_ids.amount")
     def _compute_lines_total(self):
