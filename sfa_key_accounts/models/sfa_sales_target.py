@@ -267,6 +267,13 @@ class SfaSalesTarget(models.Model):
     )
     note = fields.Html()
     entry_ids = fields.One2many("sfa.sales.target.entry", "target_id", "Entries")
+    matrix_html = fields.Html(
+        "Owners by Month",
+        compute="_compute_matrix_html",
+        sanitize=False,
+        help="The targets this one is split into, by owner and month: target, achieved and "
+        "attainment, green from 100%, amber from 80%, red below.",
+    )
     achieved_amount = fields.Float("Achieved", compute="_compute_figures", digits=(16, 2))
     last_year_amount = fields.Float(
         "Same Period Last Year", compute="_compute_figures", digits=(16, 2)
@@ -342,6 +349,50 @@ class SfaSalesTarget(models.Model):
                 target.amount, target.date_from, target.date_to, today, target._seasonality()
             )
             target.pace_status = engine.pace_status(achieved, target.expected_amount)
+
+    @api.depends("child_ids")
+    def _compute_matrix_html(self):
+        """The leaves below each target in a table of owners x months (one search for all
+        the targets' descendants, their figures in one statement)."""
+        below = self.filtered("id")
+        leaves = self.search(
+            [("id", "child_of", below.ids), ("child_ids", "=", False), ("id", "not in", below.ids)]
+        )
+        for target in self:
+            prefix = target.id and target.parent_path
+            mine = leaves.filtered(lambda t, p=prefix: p and t.parent_path.startswith(p))
+            target.matrix_html = mine._matrix_table() if mine else False
+
+    def _matrix_table(self):
+        owners = sorted({(t.user_id or t.team_id).display_name or "" for t in self})
+        months = sorted({t.date_from.strftime("%Y-%m") for t in self})
+        cells = {}
+        for t in self:
+            key = ((t.user_id or t.team_id).display_name or "", t.date_from.strftime("%Y-%m"))
+            amount, achieved = cells.get(key, (0.0, 0.0))
+            cells[key] = (amount + t.amount, achieved + t.achieved_amount)
+        colour = {"on_track": "success", "behind": "warning", "at_risk": "danger"}
+        head = Markup("").join(Markup("<th class='text-end'>%s</th>") % m for m in months)
+        rows = Markup("")
+        for owner in owners:
+            row = Markup("<td>%s</td>") % owner
+            for month in months:
+                if (owner, month) not in cells:
+                    row += Markup("<td/>")
+                    continue
+                amount, achieved = cells[owner, month]
+                band = colour[engine.pace_status(achieved, amount)]
+                row += Markup("<td class='text-end text-bg-%s' title='%s'>%s<br/>%s</td>") % (
+                    band,
+                    self.env._("achieved / target"),
+                    f"{achieved:,.0f} / {amount:,.0f}",
+                    f"{engine.attainment(achieved, amount) or 0:.0f}%",
+                )
+            rows += Markup("<tr>%s</tr>") % row
+        return Markup(
+            "<table class='table table-sm table-bordered o_sfa_target_matrix'>"
+            "<thead><tr><th/>%s</tr></thead><tbody>%s</tbody></table>"
+        ) % (head, rows)
 
     def _crm_figures(self):
         """{target id: (achieved, same period last year)} read from the CRM in one query."""

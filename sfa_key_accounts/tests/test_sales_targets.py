@@ -213,6 +213,15 @@ class TestTargetSplit(SfaTargetCommon):
         self.assertEqual(quarters.mapped("achieved_amount"), [2000.0, 500.0, 0.0, 0.0])
         # the year's pace follows the split (seasonality of the children)
         self.assertEqual(len(rita._seasonality()), 4)
+        # the team's matrix: Bo's year, Rita's quarters (2,000 of 750 = 267% green, 500 of
+        # 750 = 67% red, nothing yet: red)
+        matrix = str(team.matrix_html)
+        self.assertEqual(matrix.count("<tr>"), 3)  # the head and two owners
+        self.assertIn("2,000 / 750<br>267%", matrix.replace("<br/>", "<br>"))
+        self.assertIn("text-bg-success", matrix)
+        self.assertIn("text-bg-danger", matrix)
+        self.assertIn("Bo Seller", matrix)
+        self.assertIn("4,000 / 9,000", matrix)
 
     def test_seasonality_reads_the_company_last_year(self):
         bo = self._target("Bo 2026", 1000, user_id=self.user_bo.id)
