@@ -1,6 +1,11 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .sfa_access_mixin import is_trusted, trusted
+
+# A sheet is submitted or closed by its actions only.
+RATING_FLOW = "sfa_rating_flow"
+
 
 class SfaPerformanceRating(models.Model):
     """One rater's sheet of a review (360°: 上级 manager, 同事 peer, 客户 customer): the rated
@@ -48,6 +53,8 @@ class SfaPerformanceRating(models.Model):
                 )
 
     def write(self, vals):
+        if "state" in vals and not is_trusted(self.env, RATING_FLOW):
+            raise UserError(self.env._("Submit the sheet with its Submit button."))
         if set(vals) - {"activity_ids", "state"} or vals.get("state") == "submitted":
             self._check_open()
         return super().write(vals)
@@ -64,6 +71,6 @@ class SfaPerformanceRating(models.Model):
         for sheet in self:
             if sheet.line_ids.filtered(lambda ln: not ln.value):
                 raise UserError(self.env._("Rate every indicator from 1 to 5 first."))
-        self.write({"state": "submitted"})
+        trusted(self, RATING_FLOW).write({"state": "submitted"})
         self.activity_feedback(["mail.mail_activity_data_todo"])
         return True

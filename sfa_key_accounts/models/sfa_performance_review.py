@@ -5,6 +5,11 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 
 from ..engine import targets as engine
+from .sfa_access_mixin import is_trusted, trusted
+from .sfa_performance_rating import RATING_FLOW
+
+# The review's state and score move through its actions only (never by a plain write).
+REVIEW_FLOW = "sfa_review_flow"
 
 # What may still change on a review once rating has started (the interview) and once done.
 INTERVIEW_FIELDS = {
@@ -162,6 +167,13 @@ class SfaPerformanceReview(models.Model):
     # --- CRUD -----------------------------------------------------------------------------------
     def write(self, vals):
         changed = set(vals) - ALWAYS_OPEN
+        if {"state", "score"} & changed and not is_trusted(self.env, REVIEW_FLOW):
+            raise UserError(
+                self.env._(
+                    "A review moves on through its buttons: Start Rating, Close Rating, "
+                    "Close Review."
+                )
+            )
         for review in self:
             if review.state == "done" and changed:
                 raise UserError(
@@ -207,7 +219,7 @@ class SfaPerformanceReview(models.Model):
                 summary=self.env._("Rate %(name)s", name=sheet.review_id.user_id.name),
                 user_id=sheet.rater_id.id,
             )
-        self.write({"state": "rating"})
+        trusted(self, REVIEW_FLOW).write({"state": "rating"})
         return True
 
     def action_start_interview(self):
@@ -225,9 +237,11 @@ class SfaPerformanceReview(models.Model):
         self._rate_lines()
         pending = self.rating_ids.filtered(lambda s: s.state == "pending").sudo()
         pending.activity_unlink(["mail.mail_activity_data_todo"])
-        pending.write({"state": "expired"})
+        trusted(pending, RATING_FLOW).write({"state": "expired"})
         for review in self:
-            review.write({"state": "interview", "score": review._weighted_score()})
+            trusted(review, REVIEW_FLOW).write(
+                {"state": "interview", "score": review._weighted_score()}
+            )
         return True
 
     def action_done(self):
@@ -239,7 +253,7 @@ class SfaPerformanceReview(models.Model):
                 )
             if not review.interview_date:
                 raise UserError(self.env._("When was the interview of %(name)s?", name=review.name))
-        self.write({"state": "done"})
+        trusted(self, REVIEW_FLOW).write({"state": "done"})
         for review in self:
             review.message_post(
                 body=Markup("%s")

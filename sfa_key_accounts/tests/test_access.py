@@ -497,7 +497,7 @@ class TestAccessTable(SfaCommon):
             ),
             "sfa.performance.rating": (
                 cls.sheet,
-                {"state": "pending"},
+                {"line_ids": [(1, cls.sheet.line_ids[0].id, {"comment": "Keen"})]},
                 {"review_id": cls.rated.id, "rater_id": cls.user_manager.id, "source": "peer"},
             ),
             "sfa.performance.rating.line": (

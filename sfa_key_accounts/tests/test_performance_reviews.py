@@ -203,6 +203,20 @@ class TestReviewBadInput(SfaReviewCommon):
         with self.assertRaisesRegex(ValidationError, "scoring curve of Revenue attainment"):
             template.action_publish()
 
+    def test_no_walking_around_the_steps(self):
+        rita, _bo = self._start()
+        as_leader = rita.with_user(self.user_leader)
+        for vals in ({"state": "done"}, {"state": "interview"}, {"score": 100}):
+            with self.assertRaises(UserError), self.cr.savepoint():
+                as_leader.write(vals)
+        as_leader.action_start_rating()
+        sheet = rita.rating_ids.filtered(lambda s: s.source == "peer").with_user(self.user_bo)
+        with self.assertRaises(UserError), self.cr.savepoint():
+            sheet.write({"state": "submitted"})  # nothing rated: only Submit checks that
+        with self.assertRaises(UserError), self.cr.savepoint():
+            as_leader.action_done()
+        self.assertEqual((rita.state, sheet.state, rita.score), ("rating", "pending", 0.0))
+
     def test_ratings_and_raters(self):
         rita, _bo = self._start()
         rita.with_user(self.user_leader).action_start_rating()
@@ -216,9 +230,9 @@ class TestReviewBadInput(SfaReviewCommon):
             self.env["sfa.performance.rating"].create(
                 {"review_id": rita.id, "rater_id": self.user_rep.id, "source": "peer"}
             )
+        draft = rita.copy({"date_from": "2028-01-01", "date_to": "2028-12-31"})
         with self.assertRaises(ValidationError), self.cr.savepoint():
-            rita.sudo().write({"state": "draft"})
-            rita.peer_ids = self.user_rep
+            draft.peer_ids = self.user_rep
         review = self.env["sfa.performance.review"]
         with self.assertRaisesRegex(ValidationError, "already has a review"):
             review.create(

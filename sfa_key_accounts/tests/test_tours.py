@@ -147,3 +147,112 @@ class TestTours(HttpCase):
         self.assertTrue(quarters[1].message_ids.filtered(lambda m: "1300.0" in (m.body or "")))
         # a member sees their own targets and the team's, not a colleague's
         self.start_tour("/odoo/sales-targets", "sfa_sales_target_rep_tour", login="sfa_tour_amy")
+
+    def test_performance_review_tour(self):
+        """A team leader reviews a member, 360°: Initiative 60 / Teamwork 40, manager and peer
+        weighing 50 each, a rating r scoring r x 20. Manager 4 / 5, peer 2 / 3:
+        initiative (4 + 2) / 2 = 3.0 -> 60, teamwork (5 + 3) / 2 = 4.0 -> 80,
+        score 0.6 x 60 + 0.4 x 80 = 68.0."""
+
+        def user(login, name):
+            return mail_new_test_user(
+                self.env, login=login, name=name, groups="sales_team.group_sale_salesman"
+            )
+
+        lena = user("sfa_rev_lena", "Tour Lead Lena")
+        rita = user("sfa_rev_rita", "Tour Rep Rita")
+        pete = user("sfa_rev_pete", "Tour Rep Pete")
+        team = self.env["crm.team"].create(
+            {
+                "name": "Tour Review Team",
+                "user_id": lena.id,
+                "member_ids": [(6, 0, (rita | pete).ids)],
+            }
+        )
+        template = self.env["sfa.evaluation.template"].create(
+            {
+                "name": "Tour Review Template",
+                "job_role_id": self.env.ref("sfa_key_accounts.job_role_rep").id,
+                "company_id": self.env.company.id,
+                "manager_weight": 50,
+                "peer_weight": 50,
+                "customer_weight": 0,
+                "indicator_ids": [
+                    (0, 0, {"name": name, "category": category, "kind": "rated", "weight": w})
+                    for name, category, w in (
+                        ("Initiative", "attitude", 60),
+                        ("Teamwork", "collaboration", 40),
+                    )
+                ],
+            }
+        )
+        template.action_publish()
+        for rep in (rita, pete):
+            self.env["sfa.sales.target"].create(
+                {
+                    "name": f"Tour {rep.name.split()[-1]} 2027",
+                    "user_id": rep.id,
+                    "team_id": team.id,
+                    "date_from": "2027-01-01",
+                    "date_to": "2027-12-31",
+                    "measure": "won_revenue",
+                    "amount": 50000,
+                }
+            ).action_confirm()
+        Review = self.env["sfa.performance.review"]
+
+        # the leader starts the team's reviews and the rating of Rita
+        self.start_tour(
+            "/odoo/performance-reviews", "sfa_performance_review_start_tour", login="sfa_rev_lena"
+        )
+        reviews = Review.search([("team_id", "=", team.id)])
+        review = reviews.filtered(lambda r: r.user_id == rita)
+        other = reviews - review
+        self.assertEqual(other.user_id, pete)
+        self.assertEqual(other.state, "draft")
+        self.assertEqual(
+            (review.manager_id, review.peer_ids, review.template_id, review.state),
+            (lena, pete, template, "rating"),
+        )
+        self.assertEqual(
+            [str(d) for d in (review.date_from, review.date_to, review.cutoff_date)],
+            ["2027-01-01", "2027-12-31", "2027-06-30"],
+        )
+        sheets = {s.source: s for s in review.rating_ids}
+        self.assertEqual(sorted(sheets), ["manager", "peer"])
+        self.assertEqual((sheets["manager"].rater_id, sheets["peer"].rater_id), (lena, pete))
+        self.assertEqual(sheets["peer"].activity_ids.user_id, pete)
+
+        def ratings(sheet):
+            return {ln.indicator_id.name: ln.value for ln in sheet.line_ids}
+
+        # a peer rates Rita
+        self.start_tour(
+            "/odoo/my-ratings", "sfa_performance_review_peer_tour", login="sfa_rev_pete"
+        )
+        self.assertEqual(sheets["peer"].state, "submitted")
+        self.assertEqual(ratings(sheets["peer"]), {"Initiative": 2, "Teamwork": 3})
+        self.assertFalse(sheets["peer"].activity_ids)
+        self.assertEqual(sheets["manager"].state, "pending")
+
+        # the leader rates, closes the rating, holds the interview and closes the review
+        self.start_tour(
+            "/odoo/my-ratings", "sfa_performance_review_close_tour", login="sfa_rev_lena"
+        )
+        self.assertEqual(ratings(sheets["manager"]), {"Initiative": 4, "Teamwork": 5})
+        self.assertEqual(sheets["manager"].state, "submitted")
+        lines = {ln.indicator_id.name: (ln.raw_value, ln.score) for ln in review.line_ids}
+        self.assertEqual(lines, {"Initiative": (3.0, 60.0), "Teamwork": (4.0, 80.0)})
+        self.assertEqual(review.score, 68.0)
+        self.assertEqual(review.state, "done")
+        self.assertEqual(str(review.interview_date), "2027-07-05")
+        self.assertIn("Talked through the first half", review.interview_notes)
+        self.assertIn("Takes the initiative with new accounts", review.strengths)
+        closed = review.message_ids.filtered(lambda m: "Review closed" in (m.body or ""))
+        self.assertIn("score of 68.0", closed.body)
+        self.assertEqual(other.state, "draft")
+
+        # Rita reads her own targets and review, not Pete's
+        self.start_tour(
+            "/odoo/sales-targets", "sfa_performance_review_rep_tour", login="sfa_rev_rita"
+        )
