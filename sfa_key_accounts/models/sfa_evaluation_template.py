@@ -89,8 +89,15 @@ class SfaEvaluationTemplate(models.Model):
         self.write({"state": "published"})
         return True
 
+    @api.model
+    def _publish_drafts(self, ids):
+        """Publish the addon's default templates that are still drafts (install, upgrade)."""
+        self.browse(ids).exists().filtered(lambda t: t.state == "draft").action_publish()
+
     def copy_data(self, default=None):
         vals_list = super().copy_data(default)
+        if "name" in (default or {}):
+            return vals_list
         return [
             dict(vals, name=self.env._("%s (new version)", t.name))
             for t, vals in zip(self, vals_list, strict=True)
