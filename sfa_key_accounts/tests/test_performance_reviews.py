@@ -184,6 +184,18 @@ class TestReviewBadInput(SfaReviewCommon):
         with self.assertRaisesRegex(ValidationError, "must add up to 100"):
             template.action_publish()
 
+    def test_default_template_is_published(self):
+        template = self.env.ref("sfa_key_accounts.evaluation_template_kam")
+        self.assertEqual((template.state, template.weight_total), ("published", 100.0))
+        by_category = {}
+        for indicator in template.indicator_ids:
+            by_category[indicator.category] = (
+                by_category.get(indicator.category, 0) + indicator.weight
+            )
+        self.assertEqual(by_category, {"results": 60, "attitude": 20, "collaboration": 20})
+        computed = template.indicator_ids.filtered(lambda i: i.kind != "rated")
+        self.assertEqual(len(computed), 7)
+
     def test_published_template_is_frozen(self):
         with self.assertRaises(UserError):
             self.template.indicator_ids[0].weight = 10
