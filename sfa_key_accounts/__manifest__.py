@@ -43,6 +43,7 @@
         "demo/sfa_political_map_demo.xml",
         "demo/sfa_value_demo.xml",
         "demo/sfa_sales_target_demo.xml",
+        "demo/sfa_performance_review_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
