@@ -13,7 +13,7 @@ from odoo.tools.misc import file_path
 from odoo.addons.sfa_key_accounts.engine.politics import FLAGS
 from odoo.addons.sfa_key_accounts.models.crm_lead import MAP_FIGURES
 
-from .common import SfaDealCommon
+from .common import SfaDealCommon, place_deals
 
 
 @tagged("post_install", "-at_install")
@@ -259,7 +259,8 @@ class TestPoliticalMap(SfaDealCommon):
             stakeholders = self.env["sfa.stakeholder"].create(
                 [{"partner_id": p.id, "account_id": account.id} for p in people]
             )
-            leads = self.env["crm.lead"].create(
+            leads = place_deals(
+                self.env,
                 [
                     {
                         "name": f"D{i}",
@@ -270,7 +271,7 @@ class TestPoliticalMap(SfaDealCommon):
                         "company_id": self.company.id,
                     }
                     for i in range(count)
-                ]
+                ],
             )
             self.env["sfa.deal.contact"].create(
                 [

@@ -8,7 +8,7 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
-from .common import SfaCommon
+from .common import SfaCommon, place_deals
 
 STALE_DAYS = "sfa_key_accounts.stale_days"
 
@@ -38,7 +38,8 @@ class PoliticsCommon(SfaCommon):
 
     @classmethod
     def _deal(cls, name, **vals):
-        return cls.env["crm.lead"].create(
+        return place_deals(
+            cls.env,
             {
                 "name": name,
                 "type": "opportunity",
@@ -48,7 +49,7 @@ class PoliticsCommon(SfaCommon):
                 "user_id": cls.user_rep.id,
                 "company_id": cls.company.id,
                 **vals,
-            }
+            },
         )
 
     def _line(self, deal, person, codes="", **vals):

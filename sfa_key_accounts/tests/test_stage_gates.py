@@ -190,6 +190,26 @@ class TestStageGates(SfaDealCommon):
         deal.action_set_won()
         self.assertEqual(deal.stage_id, self.close)
 
+    def test_creating_a_deal_in_a_later_stage_passes_the_gates(self):
+        """Creating a deal straight in *Prove* or won is no way around the gates."""
+        Lead = self.env["crm.lead"].with_user(self.user_rep)
+        vals = {
+            "name": "Straight to prove",
+            "type": "opportunity",
+            "partner_id": self.account.id,
+            "team_id": self.team.id,
+            "user_id": self.user_rep.id,
+            "company_id": self.company.id,
+        }
+        for stage in (self.prove, self.stage_won, self.lead_process):
+            with self.assertRaisesRegex(UserError, "cannot leave"), self.cr.savepoint():
+                Lead.create({**vals, "stage_id": stage.id})
+        self.assertFalse(self.env["crm.lead"].search([("name", "=", "Straight to prove")]))
+        # qualified, it may start in Lead the process; in its first stage it always may
+        lead = Lead.create({**vals, **QUALIFIED, "stage_id": self.lead_process.id})
+        self.assertEqual(lead.stage_id, self.lead_process)
+        self.assertEqual(Lead.create({**vals, "stage_id": self.confirm.id}).stage_id, self.confirm)
+
     def test_moving_back_is_free(self):
         deal = self._deal("Rewind", self.negotiate)
         deal.stage_id = self.confirm

@@ -5,6 +5,8 @@ from odoo.tests import HttpCase, tagged
 
 from odoo.addons.mail.tests.common import mail_new_test_user
 
+from .common import place_deals
+
 
 @tagged("post_install", "-at_install", "sfa_tour")
 class TestTours(HttpCase):
@@ -56,7 +58,8 @@ class TestTours(HttpCase):
         stakeholders = self.env["sfa.stakeholder"].create(
             [{"partner_id": p.id, "account_id": account.id} for p in people]
         )
-        lead = self.env["crm.lead"].create(
+        lead = place_deals(
+            self.env,
             {
                 "name": "Tour Deal",
                 "type": "opportunity",
@@ -64,7 +67,7 @@ class TestTours(HttpCase):
                 "user_id": rep.id,
                 "team_id": self.env.ref("sfa_key_accounts.crm_team_key_account").id,
                 "stage_id": self.env.ref("sfa_key_accounts.crm_stage_lead_process").id,
-            }
+            },
         )
         self.start_tour(f"/odoo/crm/{lead.id}", "sfa_political_map_tour", login="sfa_tour_rep")
         decider, evaluator = stakeholders[:2]
