@@ -233,10 +233,11 @@ class CrmLead(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._sfa_refuse_computed_figures(vals_list)
-        if is_trusted(self.env, GATE_OVERRIDE) or not any("stage_id" in v for v in vals_list):
+        if is_trusted(self.env, GATE_OVERRIDE):
             return super().create(vals_list)
-        # A deal created in a later stage passes the gates from its pipeline's first stage,
-        # as if it had been moved there: creating it there is no way around them.
+        # A deal created in a later stage (given, or a default such as a kanban column's)
+        # passes the gates from its pipeline's first stage, as if it had been moved there:
+        # creating it there is no way around them.
         with self.env.cr.savepoint():
             leads = super().create(vals_list)
             placed = leads.filtered(lambda lead: lead.type == "opportunity" and lead.stage_id)

@@ -22,8 +22,20 @@ class SfaEvaluationCurvePoint(models.Model):
         for point in self:
             point.display_name = f"{point.raw:g} → {point.score:g}"
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        indicators = self.env["sfa.evaluation.indicator"].browse(
+            [v["indicator_id"] for v in vals_list if v.get("indicator_id")]
+        )
+        indicators.template_id._check_editable()
+        return super().create(vals_list)
+
     def write(self, vals):
         self.indicator_id.template_id._check_editable()
+        if vals.get("indicator_id"):
+            self.env["sfa.evaluation.indicator"].browse(
+                vals["indicator_id"]
+            ).template_id._check_editable()
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)

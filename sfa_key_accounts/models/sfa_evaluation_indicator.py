@@ -79,6 +79,8 @@ class SfaEvaluationIndicator(models.Model):
 
     def write(self, vals):
         self.template_id._check_editable()
+        if vals.get("template_id"):
+            self.env["sfa.evaluation.template"].browse(vals["template_id"])._check_editable()
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)

@@ -55,6 +55,9 @@ class SfaPerformanceRating(models.Model):
     def write(self, vals):
         if "state" in vals and not is_trusted(self.env, RATING_FLOW):
             raise UserError(self.env._("Submit the sheet with its Submit button."))
+        fixed = {"review_id", "rater_id", "source", "customer_id"} & set(vals)
+        if fixed and not self.env.su:
+            raise UserError(self.env._("Who rates whom, and as what, is set when rating starts."))
         if set(vals) - {"activity_ids", "state"} or vals.get("state") == "submitted":
             self._check_open()
         return super().write(vals)

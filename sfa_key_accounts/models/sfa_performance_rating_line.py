@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from ..engine import targets as engine
 
@@ -33,5 +33,7 @@ class SfaPerformanceRatingLine(models.Model):
                 )
 
     def write(self, vals):
+        if set(vals) - {"value", "comment"}:
+            raise UserError(self.env._("A rating stays on its sheet and indicator."))
         self.rating_id._check_open()
         return super().write(vals)

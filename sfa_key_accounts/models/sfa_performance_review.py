@@ -1,7 +1,7 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
 
 from ..engine import targets as engine
@@ -20,6 +20,7 @@ INTERVIEW_FIELDS = {
     "development_plan",
 }
 ALWAYS_OPEN = {"message_follower_ids", "activity_ids", "message_main_attachment_id"}
+TARGETS_ADMIN = "sfa_key_accounts.group_sfa_targets_admin"
 # Spec keys of the CRM figures of one review: review id * 10 + index.
 REVIEW_MEASURES = ("won_revenue", "win_rate", "new_customers")
 
@@ -79,7 +80,7 @@ class SfaPerformanceReview(models.Model):
         tracking=True,
         copy=False,
     )
-    score = fields.Float(digits=(16, 2), readonly=True, tracking=True, aggregator="avg")
+    score = fields.Float(digits=(16, 2), readonly=True, tracking=True, aggregator="avg", copy=False)
     line_ids = fields.One2many("sfa.performance.review.line", "review_id", "Indicators")
     rating_ids = fields.One2many("sfa.performance.rating", "review_id", "Rating Sheets")
     rating_count = fields.Integer(compute="_compute_rating_count")
@@ -139,6 +140,10 @@ class SfaPerformanceReview(models.Model):
                 raise ValidationError(
                     self.env._("Nobody rates themselves: %(name)s.", name=review.user_id.name)
                 )
+            if review.manager_id in review.peer_ids:
+                raise ValidationError(
+                    self.env._("The reviewer rates as manager, not also as a peer.")
+                )
             if review.template_id.state != "published":
                 raise ValidationError(self.env._("Review on published templates only."))
         others = self.sudo().search(
@@ -165,6 +170,31 @@ class SfaPerformanceReview(models.Model):
                     )
 
     # --- CRUD -----------------------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get("state", "draft") != "draft" or vals.get("score") for vals in vals_list):
+            raise UserError(self.env._("A review starts in draft, with no score."))
+        reviews = super().create(vals_list)
+        reviews._check_reviewer()
+        return reviews
+
+    def _check_reviewer(self):
+        """Only the leader of a team the reviewed person belongs to reviews them (or a Sales
+        Targets administrator): nobody opens a colleague's figures by naming themselves
+        reviewer."""
+        if self.env.su or self.env.user.has_group(TARGETS_ADMIN):
+            return
+        Team = self.env["crm.team"].sudo()
+        for review in self:
+            led = Team.search([("user_id", "=", self.env.user.id)])
+            if review.manager_id != self.env.user or review.user_id not in led.member_ids:
+                raise AccessError(
+                    self.env._(
+                        "Only the leader of %(name)s's team reviews them.",
+                        name=review.user_id.name,
+                    )
+                )
+
     def write(self, vals):
         changed = set(vals) - ALWAYS_OPEN
         if {"state", "score"} & changed and not is_trusted(self.env, REVIEW_FLOW):
@@ -186,7 +216,10 @@ class SfaPerformanceReview(models.Model):
                 raise UserError(
                     self.env._("Rating has started: only the interview can still be written.")
                 )
-        return super().write(vals)
+        res = super().write(vals)
+        if {"user_id", "manager_id"} & changed:
+            self._check_reviewer()
+        return res
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):

@@ -10,7 +10,7 @@ from .sfa_access_mixin import is_trusted, trusted
 # Confirmed targets change only through the split and adjust wizards, which grant this.
 TARGET_CHANGE = "sfa_target_change"
 # What may still be written on a confirmed target by hand.
-FREE_FIELDS = {"name", "note", "market_size", "activity_ids", "message_follower_ids"}
+FREE_FIELDS = {"name", "note", "market_size", "entry_ids", "activity_ids", "message_follower_ids"}
 DIMENSION_FIELDS = ("tag_id", "country_id", "state_id", "tier_id", "industry_id")
 MEASURE_SELECTION = [
     ("won_revenue", "Won Revenue"),
@@ -258,6 +258,9 @@ class SfaSalesTarget(models.Model):
     parent_path = fields.Char(index=True)
     child_ids = fields.One2many("sfa.sales.target", "parent_id", "Split Into")
     child_count = fields.Integer(compute="_compute_child_count")
+    can_manage = fields.Boolean(
+        compute="_compute_can_manage", help="The current user may split and adjust it."
+    )
     state = fields.Selection(
         [("draft", "Draft"), ("confirmed", "Confirmed")],
         default="draft",
@@ -310,6 +313,13 @@ class SfaSalesTarget(models.Model):
     def _compute_is_additive(self):
         for target in self:
             target.is_additive = target.measure in engine.ADDITIVE_MEASURES
+
+    @api.depends_context("uid")
+    @api.depends("team_id.user_id")
+    def _compute_can_manage(self):
+        admin = self.env.user.has_group("sfa_key_accounts.group_sfa_targets_admin")
+        for target in self:
+            target.can_manage = admin or target.team_id.user_id == self.env.user
 
     @api.depends("child_ids")
     def _compute_child_count(self):
@@ -398,7 +408,7 @@ class SfaSalesTarget(models.Model):
         """{target id: (achieved, same period last year)} read from the CRM in one query."""
         if not self:
             return {}
-        self.flush_model()
+        self.env.flush_all()  # the statement reads leads, tags, customers, tiers and entries
         # sudo-like reach on purpose: a target's figures count every opportunity of its owner,
         # also those the reader may not open (a team leader's own rights are not the team's).
         specs = SQL(
@@ -407,7 +417,6 @@ class SfaSalesTarget(models.Model):
                  FROM sfa_sales_target WHERE id = ANY(%s)""",
             list(self.ids),
         )
-        self.env["crm.lead"].flush_model()
         self.env.cr.execute(figures_sql(specs))
         return {
             key: (float(achieved), float(last_year))
@@ -419,7 +428,7 @@ class SfaSalesTarget(models.Model):
         """{key: (achieved, same period last year)} of unsaved target specs, in one query."""
         if not rows:
             return {}
-        self.env["crm.lead"].flush_model()
+        self.env.flush_all()
         self.env.cr.execute(figures_sql(spec_values_sql(rows)))
         return {
             key: (float(achieved), float(last_year))
@@ -524,8 +533,33 @@ class SfaSalesTarget(models.Model):
         mine, theirs = self.parent_path or "", other.parent_path or ""
         return bool(mine and theirs) and (mine.startswith(theirs) or theirs.startswith(mine))
 
+    @api.constrains("user_id", "team_id")
+    def _check_member(self):
+        """A personal target of a team is a member's (or its leader's): a team leader sets
+        no target, and so reads no figures, of someone outside their team."""
+        for target in self.filtered(lambda t: t.user_id and t.team_id):
+            team = target.team_id.sudo()
+            if target.user_id not in team.member_ids | team.user_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s is not a member of %(team)s.",
+                        user=target.user_id.name,
+                        team=team.name,
+                    )
+                )
+
     # --- CRUD -----------------------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(v.get("parent_id") for v in vals_list) and not (
+            self.env.su or is_trusted(self.env, TARGET_CHANGE)
+        ):
+            raise UserError(self.env._("A target gets its parent by a Split, which adds up."))
+        return super().create(vals_list)
+
     def write(self, vals):
+        if "parent_id" in vals and not (self.env.su or is_trusted(self.env, TARGET_CHANGE)):
+            raise UserError(self.env._("A target gets its parent by a Split, which adds up."))
         if not is_trusted(self.env, TARGET_CHANGE):
             locked = set(vals) - FREE_FIELDS
             if locked and self.filtered(lambda t: t.state == "confirmed"):
@@ -591,7 +625,6 @@ class SfaSalesTarget(models.Model):
             "view_mode": "list,form",
             "domain": [("parent_id", "=", self.id)],
             "name": self.env._("Split of %(name)s", name=self.name),
-            "context": {"default_parent_id": self.id},
         }
 
     # --- business methods -----------------------------------------------------------------------

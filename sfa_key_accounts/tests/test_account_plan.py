@@ -3,6 +3,7 @@ from datetime import date
 
 from lxml import etree
 
+from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
@@ -233,7 +234,7 @@ class TestAccountPlan(SfaCommon):
         self.plan.action_review_done()
         self.assertEqual(self.plan.state, "active")
         self.assertEqual(len(self.plan.activity_ids), 1)
-        self.assertGreater(self.plan.next_review_date, date.today())
+        self.assertGreater(self.plan.next_review_date, fields.Date.context_today(self.plan))
         self.plan.action_close()
         self.assertFalse(self.plan.activity_ids)
 

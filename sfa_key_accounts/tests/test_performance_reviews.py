@@ -229,6 +229,49 @@ class TestReviewBadInput(SfaReviewCommon):
             as_leader.action_done()
         self.assertEqual((rita.state, sheet.state, rita.score), ("rating", "pending", 0.0))
 
+    def test_no_review_born_done_nor_of_a_stranger(self):
+        review = {
+            "user_id": self.user_bo.id,
+            "template_id": self.template.id,
+            "company_id": self.company.id,
+            "date_from": "2029-01-01",
+            "date_to": "2029-12-31",
+        }
+        Review = self.env["sfa.performance.review"]
+        with self.assertRaises(UserError), self.cr.savepoint():
+            Review.create({**review, "manager_id": self.user_leader.id, "state": "done"})
+        with self.assertRaises(UserError), self.cr.savepoint():
+            Review.create({**review, "manager_id": self.user_leader.id, "score": 100})
+        # Rita names herself Bo's reviewer: she leads no team of his
+        with self.assertRaises(AccessError), self.cr.savepoint():
+            Review.with_user(self.user_rep).create({**review, "manager_id": self.user_rep.id})
+        self.assertFalse(Review.search([("date_from", "=", "2029-01-01")]))
+        with self.assertRaises(ValidationError), self.cr.savepoint():
+            Review.create(
+                {
+                    **review,
+                    "manager_id": self.user_leader.id,
+                    "peer_ids": [(6, 0, self.user_leader.ids)],
+                }
+            )
+
+    def test_ratings_cannot_move_nor_change_hands(self):
+        rita, _bo = self._start()
+        rita.with_user(self.user_leader).action_start_rating()
+        manager_sheet = rita.rating_ids.filtered(lambda s: s.source == "manager")
+        peer_sheet = rita.rating_ids.filtered(lambda s: s.source == "peer").with_user(self.user_bo)
+        for vals in (
+            {"rating_id": manager_sheet.id},
+            {"indicator_id": rita.line_ids[0].indicator_id.id},
+        ):
+            with self.assertRaises(UserError), self.cr.savepoint():
+                peer_sheet.line_ids[0].write(vals)
+        for vals in ({"source": "manager"}, {"rater_id": self.user_rep.id}):
+            with self.assertRaises(UserError), self.cr.savepoint():
+                peer_sheet.write(vals)
+        self.assertEqual(peer_sheet.source, "peer")
+        self.assertEqual(len(manager_sheet.line_ids), 2)
+
     def test_ratings_and_raters(self):
         rita, _bo = self._start()
         rita.with_user(self.user_leader).action_start_rating()

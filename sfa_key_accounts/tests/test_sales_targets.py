@@ -333,6 +333,40 @@ class TestTargetAdjust(SfaTargetCommon):
             self._adjust(rita, 13000)
         self.assertEqual((rita.amount, bo.amount), (3000.0, 9000.0))
 
+    def test_no_child_outside_a_split_nor_a_stranger_target(self):
+        team = self._target()
+        outsider = self._user("sfa_outsider", "Olga Outside", "sales_team.group_sale_salesman")
+        Target = self.Target.with_user(self.user_leader)
+        vals = {
+            "name": "Sneaky",
+            "company_id": self.company.id,
+            "team_id": self.team.id,
+            "date_from": "2026-01-01",
+            "date_to": "2026-12-31",
+            "amount": 999,
+        }
+        with self.assertRaises(UserError), self.cr.savepoint():
+            Target.create({**vals, "user_id": self.user_rep.id, "parent_id": team.id})
+        # a leader sets no target, and reads no figures, of someone outside the team
+        with self.assertRaisesRegex(ValidationError, "not a member"), self.cr.savepoint():
+            Target.create({**vals, "user_id": outsider.id})
+        draft = Target.create({**vals, "user_id": self.user_rep.id, "measure": "won_count"})
+        with self.assertRaises(UserError), self.cr.savepoint():
+            draft.write({"parent_id": team.id})
+        self.assertFalse(team.child_ids)
+        # a member may not even see the proposal of a split (colleagues' last-year figures)
+        with self.assertRaises(AccessError):
+            Form(
+                self.env["sfa.sales.target.split"]
+                .with_user(self.user_rep)
+                .with_context(default_target_id=team.id, default_method="actuals")
+            )
+
+    def test_satisfaction_entered_on_a_confirmed_target(self):
+        happy = self._target("Happy", 4.5, measure="satisfaction")
+        happy.write({"entry_ids": [(0, 0, {"date": "2026-03-31", "value": 4.4})]})
+        self.assertEqual(happy.achieved_amount, 4.4)  # read at once, in the same request
+
     def test_confirmed_target_changes_only_through_adjust(self):
         target = self._target()
         for vals in ({"amount": 1}, {"date_to": "2026-06-30"}, {"user_id": self.user_rep.id}):

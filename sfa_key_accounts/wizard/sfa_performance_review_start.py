@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 
-TARGETS_ADMIN = "sfa_key_accounts.group_sfa_targets_admin"
+from ..models.sfa_performance_review import TARGETS_ADMIN
 
 
 class SfaPerformanceReviewStart(models.TransientModel):

@@ -6,7 +6,8 @@ from odoo.fields import Command
 from odoo.tools import SQL
 
 from ..engine import targets as engine
-from ..models.sfa_sales_target import DIMENSION_FIELDS
+from ..models.sfa_access_mixin import trusted
+from ..models.sfa_sales_target import DIMENSION_FIELDS, TARGET_CHANGE
 
 # split_by -> the dimension the children get (None: the parent's own)
 SPLIT_DIMENSION = {"region": "region", "product": "product", "segment": "segment"}
@@ -70,6 +71,7 @@ class SfaSalesTargetSplit(models.TransientModel):
     def _propose(self):
         """(line values, warning) for the chosen split and method."""
         target = self.target_id
+        target.check_access("write")  # proposals show last year's figures of each child
         if self.method == "seasonality" and self.split_by != "period":
             raise UserError(self.env._("Seasonality splits a target by period only."))
         specs = self._child_specs()
@@ -229,7 +231,13 @@ class SfaSalesTargetSplit(models.TransientModel):
             )
         if any(line.amount < 0 for line in self.line_ids):
             raise ValidationError(self.env._("A child target cannot be negative."))
-        children = self.env["sfa.sales.target"].create(
+        if any(
+            (line.date_from or target.date_from) < target.date_from
+            or (line.date_to or target.date_to) > target.date_to
+            for line in self.line_ids
+        ):
+            raise ValidationError(self.env._("A child's period lies within its parent's."))
+        children = trusted(self.env["sfa.sales.target"], TARGET_CHANGE).create(
             [line._child_values() for line in self.line_ids]
         )
         target._check_children_sum()
