@@ -8,7 +8,7 @@ from fractions import Fraction
 from itertools import pairwise
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sfa_engine import compensation
@@ -562,3 +562,92 @@ def test_quarter_end_credit_laws(rows, last_days, share, rate):
         assert full <= credited <= in_quarter[key]
         if key not in window:
             assert reduced == 0
+
+
+# -- statement lines ------------------------------------------------------------------------
+
+
+def test_lines_cut_a_deal_across_band_tops_and_resum_to_the_payout():
+    # target 1,000; bands 0-50 % at 2 %, 50-100 % at 5 %, 100 %+ at 10 %.
+    # Deals 300, 400, 500 fill 0-500 (300 + 200 of deal b), 500-1,000 (200 of b + 300 of c),
+    # 1,000-1,200 (200 of c): payouts 6 + 4 | 10 + 15 | 20 = 55.
+    tiers = [
+        compensation.Tier(0, 50, 2),
+        compensation.Tier(50, 100, 5),
+        compensation.Tier(100, None, 10),
+    ]
+    result, pieces = compensation.commission_lines(
+        [("a", 300), ("b", 400), ("c", 500)], 1000, tiers, "graduated"
+    )
+    assert result.payout == 55.0
+    assert [(p.key, p.tier.rate_pct, p.base, p.payout) for p in pieces] == [
+        ("a", 2, 300.0, 6.0),
+        ("b", 2, 200.0, 4.0),
+        ("b", 5, 200.0, 10.0),
+        ("c", 5, 300.0, 15.0),
+        ("c", 10, 200.0, 20.0),
+    ]
+
+
+def test_retroactive_lines_pay_every_deal_at_the_band_reached():
+    tiers = [compensation.Tier(0, 100, 4), compensation.Tier(100, None, 8)]
+    result, pieces = compensation.commission_lines(
+        [("a", 700), ("b", 600)], 1000, tiers, "retroactive"
+    )
+    assert result.payout == 104.0  # 1,300 x 8 %
+    assert [(p.key, p.base, p.payout) for p in pieces] == [("a", 700.0, 56.0), ("b", 600.0, 48.0)]
+
+
+def test_cap_and_threshold_share_the_payout_among_lines():
+    tiers = [compensation.Tier(0, None, 10)]
+    # cap 100 on a gross of 70 + 50 = 120: shared 70:50 -> 58.33 + 41.67 (largest remainder)
+    result, pieces = compensation.commission_lines(
+        [("a", 700), ("b", 500)], 1000, tiers, "graduated", cap=100
+    )
+    assert (result.gross, result.payout) == (120.0, 100.0)
+    assert [p.payout for p in pieces] == [58.33, 41.67]
+    assert [p.gross for p in pieces] == [70.0, 50.0]
+    # below a 50 % threshold: lines shown, nothing paid
+    result, pieces = compensation.commission_lines([("a", 300)], 1000, tiers, "graduated", 50)
+    assert result.below_threshold and [p.payout for p in pieces] == [0.0]
+    assert pieces[0].gross == 30.0
+
+
+def test_rounding_of_shared_band_payout_resums():
+    tiers = [compensation.Tier(0, None, 3.333)]
+    deals = [(i, 33.33) for i in range(7)]
+    result, pieces = compensation.commission_lines(deals, 1000, tiers, "graduated")
+    assert sum(round(p.payout * 100) for p in pieces) == round(result.payout * 100)
+    assert result.payout == 7.78  # 233.31 x 3.333 % = 7.776... -> 7.78
+
+
+def test_a_zero_credit_deal_gets_a_zero_line():
+    tiers = [compensation.Tier(0, 100, 2), compensation.Tier(100, None, 4)]
+    _result, pieces = compensation.commission_lines(
+        [("a", 0), ("b", 100)], 1000, tiers, "graduated"
+    )
+    assert [(p.key, p.base, p.payout) for p in pieces] == [("a", 0.0, 0.0), ("b", 100.0, 2.0)]
+
+
+def test_clawback_takes_back_exactly_once():
+    assert compensation.clawback(123.45) == -123.45
+    assert compensation.clawback(123.45, already_clawed_back=True) == 0.0
+    assert compensation.clawback(0) == 0.0
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(min_value=0, max_value=500_000), min_size=1, max_size=8),
+    st.sampled_from(["graduated", "retroactive"]),
+    st.one_of(st.none(), st.integers(min_value=0, max_value=20_000)),
+)
+def test_lines_always_resum_to_the_commission(cents, mode, cap):
+    tiers = [
+        compensation.Tier(0, 60, 1.5),
+        compensation.Tier(60, 110, 4.25),
+        compensation.Tier(110, None, 7),
+    ]
+    deals = [(i, c / 100) for i, c in enumerate(cents)]
+    result, pieces = compensation.commission_lines(deals, 2500, tiers, mode, 20, cap)
+    assert sum(round(p.payout * 100) for p in pieces) == round(result.payout * 100)
+    assert sum(round(p.base * 100) for p in pieces) == sum(cents)

@@ -41,6 +41,12 @@ Rules, in one place:
   quarter's total at full credit. Window deals use that allowance in order of
   ``(date_closed, key)``; what a deal has beyond it is credited at ``reduced_rate_pct`` %.
   Deals outside the window keep full credit; deals outside the quarter are left out.
+* Statement lines (:func:`commission_lines`): the deals, taken in the order given (date
+  closed, then id), fill the bands from the bottom; a deal that crosses a band's top is cut
+  in two lines. Each band's payout is shared among its lines by their base (largest
+  remainder), and a threshold or cap shares the commission's payout among all lines by their
+  gross: the lines always re-sum exactly to the commission's payout.
+* A clawback (:func:`clawback`) takes back exactly what a line paid, once.
 
 Arithmetic is exact (fractions of the numbers as written); money is rounded half-up to
 ``digits`` decimals (2 by default), percentages to 2. Bad input raises ValueError.
@@ -75,6 +81,18 @@ class Band:
 
     tier: Tier
     base: float
+    payout: float
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One statement line of a commission: a deal's ``base`` in one band, its payout before
+    (``gross``) and after threshold and cap (``payout``)."""
+
+    key: object
+    tier: Tier
+    base: float
+    gross: float
     payout: float
 
 
@@ -198,6 +216,57 @@ def commission(credited, target, tiers, mode, threshold_pct=0.0, cap=None, digit
         capped=capped,
         below_threshold=below,
     )
+
+
+def commission_lines(deals, target, tiers, mode, threshold_pct=0.0, cap=None, digits=2):
+    """``(commission, pieces)``: the commission on the deals' total credit and its
+    statement lines. ``deals``: ``(key, credited)`` pairs in the order they fill the bands."""
+    rows = [(key, _units(_not_negative(amount, "a deal credit"), digits)) for key, amount in deals]
+    total = Fraction(sum(units for _key, units in rows), 10**digits)
+    result = commission(total, target, tiers, mode, threshold_pct, cap, digits)
+    raw = []  # (key, tier, base units)
+    if mode == RETROACTIVE:
+        raw = [(key, result.bands[0].tier, units) for key, units in rows]
+    else:
+        start, done = 0, 0  # the band's first unit; the units of credit already placed
+        bands = []
+        for band in result.bands:
+            size = _units(band.base, digits)
+            bands.append((band.tier, start, start + size))
+            start += size
+        for key, units in rows:
+            if not units:  # a deal credited nothing: a line of 0 in the band it stands in
+                tier = next((t for t, low, high in bands if low <= done < high), bands[-1][0])
+                raw.append((key, tier, 0))
+                continue
+            for tier, low, high in bands:
+                part = min(done + units, high) - max(done, low)
+                if part > 0:
+                    raw.append((key, tier, part))
+            done += units
+    pieces_of = {}
+    for band in result.bands:
+        mine = [i for i, (_key, tier, _units_) in enumerate(raw) if tier == band.tier]
+        if mine:
+            shares = split_amount(band.payout, [raw[i][2] for i in mine], digits)
+            pieces_of.update(zip(mine, shares, strict=True))
+    gross = [pieces_of.get(i, 0.0) for i in range(len(raw))]
+    if result.payout != result.gross and raw:
+        paid = split_amount(result.payout, gross, digits) if result.payout else [0.0] * len(raw)
+    else:
+        paid = gross
+    return result, [
+        Piece(key, tier, _money(units, digits), g, p)
+        for (key, tier, units), g, p in zip(raw, gross, paid, strict=True)
+    ]
+
+
+def clawback(payout, already_clawed_back=False):
+    """What a clawback line pays for an original line that paid ``payout``: its opposite,
+    once (0.0 when it was taken back before)."""
+    if already_clawed_back:
+        return 0.0
+    return -_round(payout) if payout else 0.0
 
 
 # -- KPI bonus ------------------------------------------------------------------------------
