@@ -1,8 +1,8 @@
 {
     "name": "Key Accounts",
     "summary": "Key-account selling in the CRM: 80/20 selection, account plans, "
-    "relationship health",
-    "version": "18.0.1.2.0",
+    "relationship health, targets, reviews and incentive pay",
+    "version": "18.0.1.3.0",
     "category": "Sales/CRM",
     "author": "SFA Key Accounts contributors",
     "website": "https://github.com/sfa-key-accounts/sfa_key_accounts",
@@ -16,10 +16,12 @@
         "data/sfa_political_map_data.xml",
         "data/sfa_value_data.xml",
         "data/sfa_review_data.xml",
+        "data/sfa_comp_data.xml",
         "wizard/sfa_key_account_selection_views.xml",
         "wizard/sfa_stage_gate_override_views.xml",
         "wizard/sfa_sales_target_split_views.xml",
         "wizard/sfa_performance_review_start_views.xml",
+        "wizard/sfa_comp_statement_views.xml",
         "views/sfa_key_account_tier_views.xml",
         "views/sfa_key_account_views.xml",
         "views/sfa_config_views.xml",
@@ -32,10 +34,13 @@
         "views/sfa_sales_target_views.xml",
         "views/sfa_evaluation_template_views.xml",
         "views/sfa_performance_review_views.xml",
+        "views/sfa_comp_plan_views.xml",
+        "views/sfa_comp_statement_views.xml",
         "report/sfa_account_plan_report.xml",
         "report/crm_lead_political_map_report.xml",
         "report/sfa_value_worksheet_report.xml",
         "report/sfa_performance_review_report.xml",
+        "report/sfa_comp_statement_report.xml",
         "views/sfa_menus.xml",
     ],
     "demo": [
@@ -44,6 +49,7 @@
         "demo/sfa_value_demo.xml",
         "demo/sfa_sales_target_demo.xml",
         "demo/sfa_performance_review_demo.xml",
+        "demo/sfa_comp_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

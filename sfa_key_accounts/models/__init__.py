@@ -42,3 +42,11 @@ from . import sfa_performance_review
 from . import sfa_performance_review_line
 from . import sfa_performance_rating
 from . import sfa_performance_rating_line
+from . import sfa_comp_plan
+from . import sfa_comp_component
+from . import sfa_comp_tier
+from . import sfa_comp_curve_point
+from . import sfa_comp_assignment
+from . import sfa_comp_credit_split
+from . import sfa_comp_statement
+from . import sfa_comp_statement_line

@@ -1,10 +1,11 @@
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from ..engine import politics
-from .sfa_access_mixin import is_trusted
+from .sfa_access_mixin import is_trusted, trusted
+from .sfa_comp_credit_split import SPLIT_BATCH
 
 STALE_DAYS_PARAM = "sfa_key_accounts.stale_days"
 DEFAULT_STALE_DAYS = 30
@@ -249,6 +250,8 @@ class CrmLead(models.Model):
         return leads
 
     def write(self, vals):
+        if "sfa_credit_split_ids" in vals and not is_trusted(self.env, SPLIT_BATCH):
+            return self._sfa_write_credit_splits(vals)
         self._sfa_refuse_computed_figures([vals])
         if "stage_id" not in vals or is_trusted(self.env, GATE_OVERRIDE):
             return super().write(vals)
@@ -533,3 +536,86 @@ class CrmLead(models.Model):
         )
         leads._sfa_recompute_maps()
         leads.flush_recordset()
+
+    # --- compensation: credit splits (业绩归属) and the what-if -----------------------------
+    sfa_credit_split_ids = fields.One2many(
+        "sfa.comp.credit.split",
+        "lead_id",
+        "Credit Split",
+        help="Who is credited with the won revenue; empty: the salesperson, in full.",
+    )
+    sfa_can_edit_credit_split = fields.Boolean(compute="_compute_sfa_can_edit_credit_split")
+    sfa_payout_so_far = fields.Monetary(
+        "My Commission So Far",
+        compute="_compute_sfa_what_if",
+        currency_field="company_currency",
+    )
+    sfa_what_if_payout = fields.Monetary(
+        "My Commission If Won",
+        compute="_compute_sfa_what_if",
+        currency_field="company_currency",
+        help="Your commission of the period if this deal is won at its expected revenue "
+        "this period, from your current attainment and plan.",
+    )
+    sfa_what_if_note = fields.Char("Next Tier", compute="_compute_sfa_what_if")
+
+    @api.depends_context("uid")
+    def _compute_sfa_can_edit_credit_split(self):
+        allowed = self.env["sfa.comp.credit.split"].has_access("write")
+        for lead in self:
+            lead.sfa_can_edit_credit_split = allowed
+
+    @api.depends_context("uid")
+    @api.depends("expected_revenue", "user_id", "sfa_credit_split_ids.share_pct")
+    def _compute_sfa_what_if(self):
+        """The current user's commission now and with this open deal won (their share of it),
+        in the period of their won-revenue target running today."""
+        Statement = self.env["sfa.comp.statement"]
+        today = fields.Date.context_today(self)
+        user = self.env.user
+        for lead in self:
+            lead.sfa_payout_so_far = lead.sfa_what_if_payout = 0.0
+            lead.sfa_what_if_note = False
+            if lead.type != "opportunity" or lead.stage_id.is_won or not lead.active:
+                continue
+            splits = {s.user_id: s.share_pct for s in lead.sfa_credit_split_ids}
+            share = splits.get(user, 0.0) if splits else (100.0 if lead.user_id == user else 0.0)
+            if not share:
+                continue
+            so_far, if_won, note = Statement._estimate(
+                user, today, lead.expected_revenue * share / 100
+            )
+            lead.sfa_payout_so_far = so_far
+            lead.sfa_what_if_payout = if_won
+            lead.sfa_what_if_note = note or False
+
+    def _sfa_write_credit_splits(self, vals):
+        """Write a credit split table as a whole: the shares add up to 100 once written (not
+        after each line), and the new table is logged on the deal."""
+        res = trusted(self, SPLIT_BATCH).write(vals)  # the gates still apply
+        self._sfa_check_credit_splits(force=True)
+        for lead in self:
+            table = ", ".join(
+                f"{s.user_id.name} {s.share_pct:g} %" for s in lead.sudo().sfa_credit_split_ids
+            )
+            lead.message_post(
+                body=self.env._("Credit split: %(table)s", table=table or self.env._("none"))
+            )
+        return res
+
+    def _sfa_check_credit_splits(self, force=False):
+        """Each deal's credit shares add up to 100 % (or there is none)."""
+        if is_trusted(self.env, SPLIT_BATCH) and not force:
+            return
+        Split = self.env["sfa.comp.credit.split"].sudo()
+        for lead, total in Split._read_group(
+            [("lead_id", "in", self.ids)], ["lead_id"], ["share_pct:sum"]
+        ):
+            if abs(total - 100) > 0.001:
+                raise ValidationError(
+                    self.env._(
+                        "The credit shares of %(deal)s add up to %(total)s %%, not 100 %%.",
+                        deal=lead.name,
+                        total=round(total, 2),
+                    )
+                )

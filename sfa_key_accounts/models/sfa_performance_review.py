@@ -7,6 +7,7 @@ from odoo.fields import Command
 from ..engine import targets as engine
 from .sfa_access_mixin import is_trusted, trusted
 from .sfa_performance_rating import RATING_FLOW
+from .sfa_period import period_clash
 
 # The review's state and score move through its actions only (never by a plain write).
 REVIEW_FLOW = "sfa_review_flow"
@@ -146,28 +147,14 @@ class SfaPerformanceReview(models.Model):
                 )
             if review.template_id.state != "published":
                 raise ValidationError(self.env._("Review on published templates only."))
-        others = self.sudo().search(
-            [
-                ("id", "not in", self.ids),
-                ("user_id", "in", self.user_id.ids),
-                ("date_from", "<=", max(self.mapped("date_to"))),
-                ("date_to", ">=", min(self.mapped("date_from"))),
-            ]
-        )
-        for review in self:
-            for other in others | self.sudo():
-                if (
-                    other != review
-                    and other.user_id == review.user_id
-                    and other.date_from <= review.date_to
-                    and other.date_to >= review.date_from
-                ):
-                    raise ValidationError(
-                        self.env._(
-                            "%(name)s already has a review for this period.",
-                            name=review.user_id.name,
-                        )
-                    )
+        clash = period_clash(self)
+        if clash:
+            raise ValidationError(
+                self.env._(
+                    "%(name)s already has a review for this period.",
+                    name=clash[0].user_id.name,
+                )
+            )
 
     # --- CRUD -----------------------------------------------------------------------------------
     @api.model_create_multi

@@ -28,6 +28,24 @@ DIMENSION_SELECTION = [
 ]
 
 
+def first_win_sql(condition):
+    """Each customer's first won deal ever, per company (``company_id, partner_id,
+    first_date``), for the deals ``condition`` keeps (on ``l``, the deal, and ``lp``, its
+    partner): what a new customer is, for targets and for spiffs."""
+    return SQL(
+        """
+        SELECT l.company_id, lp.commercial_partner_id AS partner_id,
+               MIN(l.date_closed) AS first_date
+          FROM crm_lead l
+          JOIN crm_stage s ON s.id = l.stage_id AND s.is_won
+          JOIN res_partner lp ON lp.id = l.partner_id
+         WHERE l.active AND l.type = 'opportunity' AND %s
+      GROUP BY 1, 2
+        """,
+        condition,
+    )
+
+
 def figures_sql(specs):
     """The CRM figures of target specs, as one SQL statement (docs: README "Targets").
 
@@ -49,16 +67,7 @@ def figures_sql(specs):
     return SQL(
         """
         WITH spec AS (%(specs)s),
-        first_win AS (
-            SELECT l.company_id, lp.commercial_partner_id AS partner_id,
-                   MIN(l.date_closed) AS first_date
-              FROM crm_lead l
-              JOIN crm_stage s ON s.id = l.stage_id AND s.is_won
-              JOIN res_partner lp ON lp.id = l.partner_id
-             WHERE l.active AND l.type = 'opportunity'
-               AND l.company_id IN (SELECT company_id FROM spec)
-          GROUP BY 1, 2
-        ),
+        first_win AS (%(first_win)s),
         deal AS (
             SELECT spec.key,
                    (l.date_closed >= spec.date_from
@@ -138,6 +147,7 @@ def figures_sql(specs):
           FROM spec
         """,
         specs=specs,
+        first_win=first_win_sql(SQL("l.company_id IN (SELECT company_id FROM spec)")),
     )
 
 

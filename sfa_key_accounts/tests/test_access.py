@@ -162,6 +162,37 @@ TABLE = {
         "unlink": "",
     },
     "sfa.performance.review.start": {"create": SALES},
+    # compensation: the rep is on a plan in use (read through the assignment); its draft
+    # next version is what administrators edit and delete (a plan in use is never edited);
+    # the rep's computed statement (their team has no leader among the roles)
+    "sfa.comp.plan": {
+        "read": "rep sales_admin",
+        "write": "sales_admin",
+        "create": "sales_admin",
+        "unlink": "sales_admin",
+    },
+    "sfa.comp.assignment": {
+        "read": "rep sales_admin",
+        "write": "sales_admin",
+        "create": "sales_admin",
+        "unlink": "sales_admin",
+    },
+    "sfa.comp.statement": {
+        "read": "rep sales_admin",
+        "write": "sales_admin",
+        "create": "sales_admin",
+        "unlink": "sales_admin",
+    },
+    "sfa.comp.statement.line": {"read": "rep sales_admin", "write": "", "create": "", "unlink": ""},
+    # splits follow their deal (the rep's); Sales / Administrator writes them
+    "sfa.comp.credit.split": {
+        "read": DEAL,
+        "write": "sales_admin",
+        "create": "sales_admin",
+        "unlink": "sales_admin",
+    },
+    "sfa.comp.statement.compute": {"create": "sales_admin other_company"},
+    "sfa.comp.dispute": {"create": "rep"},
 }
 PLAN_LINES = (
     "sfa.account.plan.objective",
@@ -184,6 +215,9 @@ TABLE["sfa.sales.target.entry"] = TABLE["sfa.sales.target"]
 TABLE["sfa.evaluation.indicator"] = TABLE["sfa.evaluation.template"]
 TABLE["sfa.evaluation.curve.point"] = TABLE["sfa.evaluation.template"]
 TABLE["sfa.performance.rating.line"] = TABLE["sfa.performance.rating"]
+TABLE["sfa.comp.component"] = TABLE["sfa.comp.plan"]
+TABLE["sfa.comp.tier"] = TABLE["sfa.comp.plan"]
+TABLE["sfa.comp.curve.point"] = TABLE["sfa.comp.plan"]
 
 
 class _Undo(Exception):
@@ -526,6 +560,111 @@ class TestAccessTable(SfaCommon):
                 {"lead_id": cls.lead.id, "stage_id": cls.stage_open.id, "reason": "Because"},
             ),
         }
+        cls.specs.update(cls._comp_specs())
+
+    @classmethod
+    def _comp_specs(cls):
+        """The rep on a plan in use, its draft next version, the rep's computed statement;
+        specs of four items give the record written and deleted (a draft one) apart from
+        the one read."""
+        env, company = cls.env, cls.company.id
+        tiers = [
+            (0, 0, {"lower_pct": 0, "upper_pct": 100, "rate_pct": 2}),
+            (0, 0, {"lower_pct": 100, "upper_pct": False, "rate_pct": 4}),
+        ]
+        curve = [(0, 0, {"score": 0, "payout_pct": 0}), (0, 0, {"score": 100, "payout_pct": 150})]
+        components = [
+            (0, 0, {"name": "Commission", "component_type": "commission", "tier_ids": tiers}),
+            (0, 0, {"name": "KPI", "component_type": "kpi_bonus", "curve_point_ids": curve}),
+            (0, 0, {"name": "Spiff", "component_type": "fixed", "amount": 100}),
+        ]
+        Plan = env["sfa.comp.plan"]
+        plan = Plan.create(
+            {"name": "Access plan", "company_id": company, "component_ids": components}
+        )
+        plan.action_activate()
+        draft = Plan.browse(plan.action_new_version()["res_id"])
+        assignment = env["sfa.comp.assignment"].create(
+            {"user_id": cls.user_rep.id, "plan_id": plan.id, "date_from": "2026-01-01"}
+        )
+        statement = env["sfa.comp.statement"].create(
+            {
+                "user_id": cls.user_rep.id,
+                "company_id": company,
+                "date_from": "2026-01-01",
+                "date_to": "2026-03-31",
+            }
+        )
+        statement._compute_period(statement.date_from, statement.date_to, cls.user_rep)
+        spiff = env["sfa.comp.statement.line"].sudo().search([("statement_id", "=", statement.id)])
+        cls.comp_statement = statement
+        split = env["sfa.comp.credit.split"].create(
+            {"lead_id": cls.lead.id, "user_id": cls.user_rep.id, "share_pct": 100}
+        )
+        other_deal = cls._lead("Access deal without split")
+        commission, kpi, _spiff = plan.component_ids
+        draft_commission, draft_kpi, _draft_spiff = draft.component_ids
+        return {
+            "sfa.comp.plan": (
+                plan,
+                {"name": "Renamed"},
+                {"name": "New", "company_id": company},
+                draft,
+            ),
+            "sfa.comp.component": (
+                commission,
+                {"name": "Renamed"},
+                {"plan_id": draft.id, "name": "Spiff", "component_type": "fixed", "amount": 10},
+                draft_kpi,
+            ),
+            "sfa.comp.tier": (
+                commission.tier_ids[0],
+                {"rate_pct": 3},
+                {"component_id": draft_commission.id, "lower_pct": 200, "rate_pct": 6},
+                draft_commission.tier_ids[0],
+            ),
+            "sfa.comp.curve.point": (
+                kpi.curve_point_ids[0],
+                {"payout_pct": 10},
+                {"component_id": draft_kpi.id, "score": 50, "payout_pct": 50},
+                draft_kpi.curve_point_ids[0],
+            ),
+            "sfa.comp.assignment": (
+                assignment,
+                {"date_to": "2027-12-31"},
+                {
+                    "user_id": cls.users["other_rep"].id,
+                    "plan_id": plan.id,
+                    "date_from": "2026-01-01",
+                },
+            ),
+            "sfa.comp.statement": (
+                statement,
+                {"note": "<p>Checked</p>"},
+                {
+                    "user_id": cls.users["other_rep"].id,
+                    "company_id": company,
+                    "date_from": "2026-01-01",
+                    "date_to": "2026-03-31",
+                },
+            ),
+            "sfa.comp.statement.line": (
+                spiff[:1],
+                {"payout": 1},
+                {"statement_id": statement.id, "line_type": "spiff", "payout": 1},
+            ),
+            "sfa.comp.credit.split": (
+                split,
+                {"share_pct": 100},
+                {"lead_id": other_deal.id, "user_id": cls.user_rep.id, "share_pct": 100},
+            ),
+            "sfa.comp.statement.compute": (
+                None,
+                None,
+                {"date_from": "2026-01-01", "date_to": "2026-03-31"},
+            ),
+            "sfa.comp.dispute": (None, None, {"line_id": spiff[:1].id, "reason": "Why?"}),
+        }
 
     @classmethod
     def _review_records(cls):
@@ -649,7 +788,7 @@ class TestAccessTable(SfaCommon):
     def test_access_table(self):
         problems = []
         for model, row in sorted(TABLE.items()):
-            record, write_vals, create_vals = self.specs[model]
+            record, write_vals, create_vals, *changed = self.specs[model]
             if model == "sfa.deal.contact":
                 person = self.env["res.partner"].create(
                     {"name": "Ada Approver", "parent_id": self.customer.id}
@@ -672,7 +811,8 @@ class TestAccessTable(SfaCommon):
                             if ok != expected:
                                 problems.append(f"{model} {route} by {role}: {ok}, want {expected}")
                         continue
-                    ok = self._allowed(op, Model, record, write_vals, create_vals)
+                    target = changed[0] if changed else record
+                    ok = self._allowed(op, Model, target, write_vals, create_vals)
                     if ok != expected:
                         problems.append(f"{model} {op} by {role}: {ok}, want {expected}")
         self.assertFalse(problems, "\n".join(problems))

@@ -4,8 +4,13 @@ from odoo import fields
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.mail.tests.common import mail_new_test_user
+from odoo.addons.sfa_key_accounts.models.sfa_comp_statement import quarter_of
 
 from .common import place_deals
+
+
+def _salesman(env, login, name):
+    return mail_new_test_user(env, login=login, name=name, groups="sales_team.group_sale_salesman")
 
 
 @tagged("post_install", "-at_install", "sfa_tour")
@@ -105,14 +110,9 @@ class TestTours(HttpCase):
         self.assertEqual((lead.likely_net_value, lead.likely_roi), (9000.0, 75.0))
 
     def test_sales_target_tour(self):
-        def user(login, name):
-            return mail_new_test_user(
-                self.env, login=login, name=name, groups="sales_team.group_sale_salesman"
-            )
-
-        leader = user("sfa_tour_lou", "Tour Leader Lou")
-        amy = user("sfa_tour_amy", "Tour Rep Amy")
-        ben = user("sfa_tour_ben", "Tour Rep Ben")
+        leader = _salesman(self.env, "sfa_tour_lou", "Tour Leader Lou")
+        amy = _salesman(self.env, "sfa_tour_amy", "Tour Rep Amy")
+        ben = _salesman(self.env, "sfa_tour_ben", "Tour Rep Ben")
         team = self.env["crm.team"].create(
             {"name": "Tour East", "user_id": leader.id, "member_ids": [(6, 0, (amy | ben).ids)]}
         )
@@ -157,14 +157,9 @@ class TestTours(HttpCase):
         initiative (4 + 2) / 2 = 3.0 -> 60, teamwork (5 + 3) / 2 = 4.0 -> 80,
         score 0.6 x 60 + 0.4 x 80 = 68.0."""
 
-        def user(login, name):
-            return mail_new_test_user(
-                self.env, login=login, name=name, groups="sales_team.group_sale_salesman"
-            )
-
-        lena = user("sfa_rev_lena", "Tour Lead Lena")
-        rita = user("sfa_rev_rita", "Tour Rep Rita")
-        pete = user("sfa_rev_pete", "Tour Rep Pete")
+        lena = _salesman(self.env, "sfa_rev_lena", "Tour Lead Lena")
+        rita = _salesman(self.env, "sfa_rev_rita", "Tour Rep Rita")
+        pete = _salesman(self.env, "sfa_rev_pete", "Tour Rep Pete")
         team = self.env["crm.team"].create(
             {
                 "name": "Tour Review Team",
@@ -259,3 +254,92 @@ class TestTours(HttpCase):
         self.start_tour(
             "/odoo/sales-targets", "sfa_performance_review_rep_tour", login="sfa_rev_rita"
         )
+
+    def test_compensation_tour(self):
+        """Amy's quarter: a target of 10,000, deals of 3,000 and 4,000 won, tiers 0-50 % at 2 %,
+        50-100 % at 5 %, 100 %+ at 10 % (graduated): 5,000 x 2 % + 2,000 x 5 % = 200.00. Her
+        open deal of 2,000 would add 2,000 x 5 %: 300.00."""
+
+        lou = _salesman(self.env, "sfa_comp_lou", "Tour Comp Lou")
+        amy = _salesman(self.env, "sfa_comp_amy", "Tour Comp Amy")
+        ben = _salesman(self.env, "sfa_comp_ben", "Tour Comp Ben")
+        team = self.env["crm.team"].create(
+            {"name": "Tour Comp Team", "user_id": lou.id, "member_ids": [(6, 0, (amy | ben).ids)]}
+        )
+        today = fields.Date.context_today(self.env["sfa.comp.statement"])
+        first, last = quarter_of(today)
+        self.env["sfa.sales.target"].create(
+            {
+                "name": "Tour Amy quarter",
+                "user_id": amy.id,
+                "team_id": team.id,
+                "date_from": first,
+                "date_to": last,
+                "measure": "won_revenue",
+                "amount": 10000,
+            }
+        ).action_confirm()
+        customer = self.env["res.partner"].create(
+            {"name": "Tour Comp Customer", "is_company": True}
+        )
+        won = self.env["crm.stage"].search([("is_won", "=", True)], limit=1)
+        deal = {
+            "type": "opportunity",
+            "partner_id": customer.id,
+            "user_id": amy.id,
+            "team_id": team.id,
+        }
+        place_deals(
+            self.env,
+            [
+                {
+                    **deal,
+                    "name": "Tour won 1",
+                    "stage_id": won.id,
+                    "expected_revenue": 3000,
+                    "date_closed": fields.Datetime.to_datetime(first),
+                },
+                {
+                    **deal,
+                    "name": "Tour won 2",
+                    "stage_id": won.id,
+                    "expected_revenue": 4000,
+                    "date_closed": fields.Datetime.to_datetime(
+                        min(first + timedelta(days=1), today)
+                    ),
+                },
+            ],
+        )
+        open_deal = self.env["crm.lead"].create(
+            {**deal, "name": "Tour open deal", "expected_revenue": 2000}
+        )
+
+        self.start_tour("/odoo/incentive-plans", "sfa_comp_admin_tour", login="admin")
+        plan = self.env["sfa.comp.plan"].search([("name", "=", "Tour Plan")])
+        self.assertEqual(plan.state, "active")
+        self.assertEqual(
+            [(t.lower_pct, t.upper_pct, t.rate_pct) for t in plan.component_ids.tier_ids],
+            [(0, 50, 2), (50, 100, 5), (100, None, 10)],
+        )
+        self.assertEqual(plan.assignment_ids.user_id, amy | ben)
+        statements = self.env["sfa.comp.statement"].search([("team_id", "=", team.id)])
+        self.assertEqual(statements.user_id, amy | ben)
+        amy_statement = statements.filtered(lambda s: s.user_id == amy)
+        self.assertEqual(
+            [(x.credited_amount, x.rate_pct, x.payout) for x in amy_statement.line_ids],
+            [(3000, 2, 60), (2000, 2, 40), (2000, 5, 100)],
+        )
+
+        self.start_tour("/odoo/incentive-statements", "sfa_comp_approve_tour", login="sfa_comp_lou")
+        ben_statement = statements - amy_statement
+        self.assertEqual((ben_statement.state, ben_statement.approved_uid), ("approved", lou))
+
+        self.start_tour("/odoo/incentive-statements", "sfa_comp_rep_tour", login="sfa_comp_amy")
+        line = amy_statement.line_ids[0]
+        self.assertEqual(
+            (line.dispute_state, line.dispute_reason), ("open", "The first deal was 3,500")
+        )
+        self.assertEqual(amy_statement.state, "computed")
+        self.assertIn("The first deal was 3,500", amy_statement.message_ids[0].body)
+
+        self.start_tour(f"/odoo/crm/{open_deal.id}", "sfa_comp_what_if_tour", login="sfa_comp_amy")

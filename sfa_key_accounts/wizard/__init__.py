@@ -6,3 +6,5 @@ from . import sfa_sales_target_split
 from . import sfa_sales_target_split_line
 from . import sfa_sales_target_adjust
 from . import sfa_performance_review_start
+from . import sfa_comp_statement_compute
+from . import sfa_comp_dispute

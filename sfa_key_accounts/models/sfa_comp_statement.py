@@ -1,0 +1,865 @@
+from datetime import date, timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL, format_amount
+
+from ..engine import compensation as engine
+from ..engine import targets as target_engine
+from .sfa_access_mixin import is_trusted, trusted
+from .sfa_comp_plan import COMP_ADMIN
+from .sfa_period import period_clash
+from .sfa_sales_target import first_win_sql
+
+# A statement's state and figures move through its actions only (never by a plain write).
+STATEMENT_FLOW = "sfa_comp_statement_flow"
+STATEMENT_FIGURES = {
+    "state",
+    "plan_id",
+    "target_id",
+    "target_amount",
+    "credited_amount",
+    "attainment_pct",
+    "draw_balance",
+    "quarter_end_share_pct",
+    "computed_on",
+    "approved_uid",
+    "approved_on",
+    "paid_on",
+}
+ALWAYS_OPEN = {"message_follower_ids", "activity_ids", "message_main_attachment_id"}
+# Statements computed per transaction by the scheduled action (it commits between batches).
+CRON_BATCH = 50
+# Days of a quarter's end whose share of its won revenue the statement reports.
+QUARTER_END_DAYS = 14
+
+
+def quarter_of(day):
+    """The first and last day of the calendar quarter of ``day``."""
+    first_month = 3 * ((day.month - 1) // 3) + 1
+    start = date(day.year, first_month, 1)
+    end = (
+        date(day.year + 1, 1, 1) if first_month == 10 else date(day.year, first_month + 3, 1)
+    ) - timedelta(days=1)
+    return start, end
+
+
+def deals_sql(user_ids, company_ids, date_from, date_to):
+    """Won opportunities closed within ``date_from..date_to`` credited to any of the users
+    (their salesperson, or someone on their credit split), one row per deal with its
+    commercial partner, whether it is that partner's first won deal ever and whether the
+    partner is a key account. One statement for a whole batch of people."""
+    return SQL(
+        """
+        WITH deal AS (
+            SELECT l.id, l.company_id, l.user_id, l.expected_revenue,
+                   l.date_closed, lp.commercial_partner_id AS partner_id
+              FROM crm_lead l
+              JOIN crm_stage s ON s.id = l.stage_id AND s.is_won
+              LEFT JOIN res_partner lp ON lp.id = l.partner_id
+             WHERE l.active AND l.type = 'opportunity'
+               AND l.company_id = ANY(%(companies)s)
+               AND l.date_closed >= %(date_from)s AND l.date_closed < %(date_to)s::date + 1
+               AND (l.user_id = ANY(%(users)s) OR EXISTS (
+                        SELECT 1 FROM sfa_comp_credit_split c
+                         WHERE c.lead_id = l.id AND c.user_id = ANY(%(users)s)))
+        ),
+        first_win AS (%(first_win)s)
+        SELECT deal.id, deal.company_id, deal.user_id, deal.expected_revenue,
+               deal.date_closed::date, deal.partner_id,
+               COALESCE(fw.first_date = deal.date_closed, FALSE) AS first_win,
+               EXISTS (SELECT 1 FROM sfa_key_account k
+                        WHERE k.partner_id = deal.partner_id
+                          AND k.company_id = deal.company_id AND k.is_key) AS key_account
+          FROM deal
+          LEFT JOIN first_win fw
+            ON fw.company_id = deal.company_id AND fw.partner_id = deal.partner_id
+      ORDER BY deal.date_closed, deal.id
+        """,
+        first_win=first_win_sql(SQL("lp.commercial_partner_id IN (SELECT partner_id FROM deal)")),
+        users=list(user_ids),
+        companies=list(company_ids),
+        date_from=date_from,
+        date_to=date_to,
+    )
+
+
+class SfaCompStatement(models.Model):
+    """What a person earned in a period under their plan, line by line: each credited deal
+    with its share, tier and rate; the KPI bonus with its review; spiffs and draws;
+    clawbacks of deals paid on and lost since. Computed (again, never twice the same line)
+    until approved by the person's sales manager; approved and paid statements are locked.
+    Reps dispute lines, managers hold them (docs: README "Compensation")."""
+
+    _name = "sfa.comp.statement"
+    _description = "Incentive Statement"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_from desc, user_id, id"
+    _check_company_auto = True
+    # the rep writes in the chatter of their own statement (disputes) without write rights
+    _mail_post_access = "read"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    user_id = fields.Many2one(
+        "res.users",
+        "Salesperson",
+        required=True,
+        index=True,
+        domain="[('share', '=', False)]",
+    )
+    team_id = fields.Many2one(
+        "crm.team",
+        "Sales Team",
+        index=True,
+        check_company=True,
+        help="Its leader approves the statement; the person's team when it was made.",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    date_from = fields.Date("From", required=True)
+    date_to = fields.Date("To", required=True)
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("computed", "Computed"),
+            ("approved", "Approved"),
+            ("paid", "Paid"),
+        ],
+        default="draft",
+        required=True,
+        tracking=True,
+        copy=False,
+    )
+    plan_id = fields.Many2one("sfa.comp.plan", readonly=True, copy=False)
+    target_id = fields.Many2one("sfa.sales.target", "Won-Revenue Target", readonly=True, copy=False)
+    target_amount = fields.Monetary(readonly=True, copy=False)
+    credited_amount = fields.Monetary("Credited Revenue", readonly=True, copy=False)
+    attainment_pct = fields.Float(
+        "Attainment (%)", digits=(16, 2), readonly=True, copy=False, aggregator="avg"
+    )
+    line_ids = fields.One2many("sfa.comp.statement.line", "statement_id", "Lines", copy=False)
+    total_payout = fields.Monetary(compute="_compute_totals", store=True)
+    held_amount = fields.Monetary("On Hold", compute="_compute_totals", store=True)
+    cost_of_sales_pct = fields.Float(
+        "Cost of Sales (%)",
+        compute="_compute_totals",
+        store=True,
+        digits=(16, 2),
+        aggregator="avg",
+        help="Payout / credited revenue.",
+    )
+    draw_balance = fields.Monetary(
+        readonly=True, copy=False, help="What is owed on a recoverable draw after this period."
+    )
+    quarter_end_share_pct = fields.Float(
+        "Quarter-End Share (%)",
+        digits=(16, 2),
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        help="Share of the credited revenue closed in the last two weeks of a quarter.",
+    )
+    open_dispute_count = fields.Integer(compute="_compute_open_dispute_count", store=True)
+    computed_on = fields.Datetime(readonly=True, copy=False)
+    approved_uid = fields.Many2one("res.users", "Approved By", readonly=True, copy=False)
+    approved_on = fields.Datetime(readonly=True, copy=False)
+    paid_on = fields.Date(readonly=True, copy=False)
+    can_approve = fields.Boolean(compute="_compute_can_approve")
+    note = fields.Html()
+
+    _sql_constraints = [
+        (
+            "period_unique",
+            "unique(user_id, company_id, date_from, date_to)",
+            "A person has one statement per period.",
+        ),
+    ]
+
+    # --- computes -------------------------------------------------------------------------------
+    @api.depends("user_id", "date_from", "date_to")
+    def _compute_name(self):
+        for statement in self:
+            statement.name = (
+                f"{statement.user_id.name or ''} {statement.date_from or ''}"
+                f" - {statement.date_to or ''}"
+            )
+
+    @api.depends("line_ids.payout", "line_ids.held", "credited_amount")
+    def _compute_totals(self):
+        for statement in self:
+            lines = statement.line_ids
+            paid = sum(lines.filtered(lambda x: not x.held).mapped("payout"))
+            statement.total_payout = paid
+            statement.held_amount = sum(lines.filtered("held").mapped("payout"))
+            credited = statement.credited_amount
+            statement.cost_of_sales_pct = 100 * paid / credited if credited else 0.0
+
+    @api.depends("line_ids.dispute_state")
+    def _compute_open_dispute_count(self):
+        for statement in self:
+            statement.open_dispute_count = len(
+                statement.line_ids.filtered(lambda x: x.dispute_state == "open")
+            )
+
+    @api.depends_context("uid")
+    @api.depends("team_id", "user_id")
+    def _compute_can_approve(self):
+        for statement in self:
+            statement.can_approve = statement._is_approver()
+
+    def _is_approver(self):
+        """The leader of the person's team approves (never their own statement), or a
+        Compensation administrator."""
+        self.ensure_one()
+        user = self.env.user
+        if self.user_id == user:
+            return False
+        return user.has_group(COMP_ADMIN) or self.team_id.user_id == user
+
+    @api.constrains("user_id", "company_id", "date_from", "date_to")
+    def _check_period(self):
+        """One statement per person and day: overlapping periods would pay twice."""
+        for statement in self:
+            if statement.date_to < statement.date_from:
+                raise ValidationError(self.env._("The period ends before it starts."))
+        clash = period_clash(self, lambda a, b: a.company_id == b.company_id)
+        if clash:
+            raise ValidationError(
+                self.env._(
+                    "%(name)s already has a statement on some of these days.",
+                    name=clash[0].user_id.name,
+                )
+            )
+
+    # --- CRUD -----------------------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(set(vals) & STATEMENT_FIGURES for vals in vals_list) and not is_trusted(
+            self.env, STATEMENT_FLOW
+        ):
+            raise UserError(self.env._("A statement starts in draft; its figures are computed."))
+        for vals in vals_list:
+            if "team_id" not in vals and vals.get("user_id"):
+                user = self.env["res.users"].sudo().browse(vals["user_id"])
+                vals["team_id"] = user.sale_team_id.id
+        return super().create(vals_list)
+
+    def write(self, vals):
+        changed = set(vals) - ALWAYS_OPEN
+        if changed & STATEMENT_FIGURES and not is_trusted(self.env, STATEMENT_FLOW):
+            raise UserError(
+                self.env._(
+                    "A statement moves on through its buttons (Compute, Approve, Mark as "
+                    "Paid); its figures are computed."
+                )
+            )
+        if (
+            changed
+            and self.filtered(lambda s: s.state in ("approved", "paid"))
+            and not (is_trusted(self.env, STATEMENT_FLOW) and changed <= {"state", "paid_on"})
+        ):
+            raise UserError(self.env._("An approved or paid statement is locked."))
+        if {"user_id", "date_from", "date_to", "company_id"} & changed and self.filtered(
+            lambda s: s.state != "draft"
+        ):
+            raise UserError(self.env._("Person and period are set while in draft only."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_open(self):
+        if self.filtered(lambda s: s.state in ("approved", "paid")):
+            raise UserError(self.env._("An approved or paid statement is never deleted."))
+
+    # --- actions --------------------------------------------------------------------------------
+    def _check_admin(self):
+        if not (self.env.su or self.env.user.has_group(COMP_ADMIN)):
+            raise AccessError(self.env._("Only a Compensation administrator does this."))
+
+    def action_compute(self):
+        """Compute (again) draft and computed statements: the lines are rebuilt from the CRM,
+        the targets and the reviews, never added twice."""
+        self._check_admin()
+        self.check_access("write")
+        locked = self.filtered(lambda s: s.state in ("approved", "paid"))
+        if locked:
+            raise UserError(
+                self.env._(
+                    "An approved or paid statement is never computed again: %(name)s.",
+                    name=locked[0].name,
+                )
+            )
+        disputed = self.filtered("open_dispute_count")
+        if disputed:
+            raise UserError(
+                self.env._(
+                    "Resolve the open disputes of %(name)s before computing it again.",
+                    name=disputed[0].name,
+                )
+            )
+        for start in range(0, len(self), CRON_BATCH):
+            self[start : start + CRON_BATCH]._compute_batch()
+        return True
+
+    def action_approve(self):
+        for statement in self:
+            if statement.state != "computed":
+                raise UserError(
+                    self.env._(
+                        "Only a computed statement is approved: %(name)s.", name=statement.name
+                    )
+                )
+            if not statement._is_approver():
+                raise AccessError(
+                    self.env._(
+                        "Only the sales manager of %(person)s approves their statement.",
+                        person=statement.user_id.name,
+                    )
+                )
+            if statement.open_dispute_count:
+                raise UserError(
+                    self.env._(
+                        "%(name)s has an open dispute: resolve it before approving.",
+                        name=statement.name,
+                    )
+                )
+        trusted(self.sudo(), STATEMENT_FLOW).write(
+            {
+                "state": "approved",
+                "approved_uid": self.env.user.id,
+                "approved_on": fields.Datetime.now(),
+            }
+        )
+        for statement in self:
+            statement.message_post(
+                body=self.env._("Approved by %(name)s.", name=self.env.user.name)
+            )
+        return True
+
+    def action_mark_paid(self):
+        self._check_admin()
+        if self.filtered(lambda s: s.state != "approved"):
+            raise UserError(self.env._("Only an approved statement is paid."))
+        trusted(self, STATEMENT_FLOW).write(
+            {"state": "paid", "paid_on": fields.Date.context_today(self)}
+        )
+        return True
+
+    def action_reset_to_draft(self):
+        """Back to draft from computed (not from approved or paid)."""
+        self._check_admin()
+        if self.filtered(lambda s: s.state != "computed"):
+            raise UserError(self.env._("Only a computed statement goes back to draft."))
+        trusted(self, STATEMENT_FLOW).write({"state": "draft"})
+        return True
+
+    # --- computation ----------------------------------------------------------------------------
+    def _compute_batch(self):
+        """Compute a batch of statements with a fixed number of queries, whatever the
+        number of deals: one for the deals and one for their splits, one search each for
+        plans, targets, reviews, earlier statements, clawbacks and held lines; the lines
+        are rebuilt in one create."""
+        if not self:
+            return
+        Line = self.env["sfa.comp.statement.line"].sudo()
+        self.line_ids.sudo().unlink()  # recomputing rebuilds them: nothing is added twice
+        self.env.flush_all()  # the queries below read the tables directly
+        plans = self.env["sfa.comp.assignment"]._plans_of_statements(self)
+        targets = self._won_revenue_targets()
+        reviews = self._done_reviews()
+        deals = self._credited_deals()
+        earlier = self._earlier_statements()
+        claw = self._clawback_candidates()
+        held = self._held_to_release()
+        vals_list, figures = [], {}
+        for statement in self:
+            plan = plans.get(statement.id)
+            lines, stats = statement._lines_of(
+                plan,
+                targets.get(statement.id),
+                reviews.get(statement.id, self.env["sfa.performance.review"]),
+                deals.get(statement.user_id.id, []),
+                earlier.get(statement.id),
+            )
+            lines += [
+                {
+                    "lead_id": line.lead_id.id,
+                    "line_type": "clawback",
+                    "is_clawback": True,
+                    "origin_line_id": line.id,
+                    "credited_amount": -line.credited_amount,
+                    "rate_pct": line.rate_pct,
+                    "payout": engine.clawback(line.payout),
+                    "note": self.env._("The deal was paid on and is no longer won."),
+                }
+                for line in claw.get(statement.user_id.id, [])
+            ]
+            lines += [
+                {
+                    "lead_id": line.lead_id.id,
+                    "line_type": "release",
+                    "origin_line_id": line.id,
+                    "payout": line.payout,
+                    "note": self.env._("Held on %(name)s, paid now.", name=line.statement_id.name),
+                }
+                for line in held.get(statement.user_id.id, [])
+            ]
+            vals_list += [{**vals, "statement_id": statement.id} for vals in lines]
+            figures[statement] = {
+                **stats,
+                "plan_id": plan.plan_id.id if plan else False,
+                "state": "computed",
+                "computed_on": fields.Datetime.now(),
+            }
+        Line.create(vals_list)
+        for statement, vals in figures.items():
+            trusted(statement.sudo(), STATEMENT_FLOW).write(vals)
+
+    def _won_revenue_targets(self):
+        """{statement id: the person's confirmed won-revenue target of the period}."""
+        found = (
+            self.env["sfa.sales.target"]
+            .sudo()
+            .search(
+                [
+                    ("user_id", "in", self.user_id.ids),
+                    ("measure", "=", "won_revenue"),
+                    ("dimension", "=", "none"),
+                    ("state", "=", "confirmed"),
+                    ("date_from", "in", list(set(self.mapped("date_from")))),
+                ]
+            )
+        )
+        by_key = {(t.user_id.id, t.company_id.id, t.date_from, t.date_to): t for t in found}
+        return {
+            s.id: by_key.get((s.user_id.id, s.company_id.id, s.date_from, s.date_to)) for s in self
+        }
+
+    def _done_reviews(self):
+        """{statement id: the person's done reviews whose period ends within it}."""
+        found = (
+            self.env["sfa.performance.review"]
+            .sudo()
+            .search(
+                [
+                    ("user_id", "in", self.user_id.ids),
+                    ("state", "=", "done"),
+                    ("date_to", ">=", min(self.mapped("date_from"))),
+                    ("date_to", "<=", max(self.mapped("date_to"))),
+                ]
+            )
+        )
+        return {
+            s.id: found.filtered(
+                lambda r, s=s: (
+                    r.user_id == s.user_id
+                    and r.company_id == s.company_id
+                    and s.date_from <= r.date_to <= s.date_to
+                )
+            )
+            for s in self
+        }
+
+    def _credited_deals(self):
+        """{user id: [deal dicts]} of the won deals credited to each person over the
+        quarters the statements touch (the quarter-end rule reads whole quarters)."""
+        start = quarter_of(min(self.mapped("date_from")))[0]
+        end = quarter_of(max(self.mapped("date_to")))[1]
+        users = set(self.user_id.ids)
+        self.env.flush_all()
+        rows = self.env.execute_query_dict(deals_sql(users, self.company_id.ids, start, end))
+        splits = {}
+        if rows:
+            for lead_id, user_id, share in self.env.execute_query(
+                SQL(
+                    "SELECT lead_id, user_id, share_pct FROM sfa_comp_credit_split"
+                    " WHERE lead_id = ANY(%s) ORDER BY lead_id, id",
+                    [row["id"] for row in rows],
+                )
+            ):
+                splits.setdefault(lead_id, []).append((user_id, share))
+        digits = self.company_id[:1].currency_id.decimal_places or 2
+        by_user = {}
+        for row in rows:
+            shares = splits.get(row["id"]) or [(row["user_id"], 100.0)]
+            amounts = engine.split_credit(
+                row["expected_revenue"] or 0.0, [share for _user, share in shares], digits
+            )
+            for (user_id, share), amount in zip(shares, amounts, strict=True):
+                if user_id in users:
+                    by_user.setdefault(user_id, []).append(
+                        {**row, "share_pct": share, "amount": amount}
+                    )
+        return by_user
+
+    def _earlier_statements(self):
+        """{statement id: the person's latest approved or paid statement before it}."""
+        found = self.sudo().search(
+            [
+                ("user_id", "in", self.user_id.ids),
+                ("state", "in", ("approved", "paid")),
+                ("date_to", "<", max(self.mapped("date_from"))),
+            ],
+            order="date_to desc",
+        )
+        return {
+            s.id: next(
+                (
+                    e
+                    for e in found
+                    if e.user_id == s.user_id
+                    and e.company_id == s.company_id
+                    and e.date_to < s.date_from
+                ),
+                None,
+            )
+            for s in self
+        }
+
+    def _clawback_candidates(self):
+        """{user id: lines paid on deals no longer won and not yet clawed back}."""
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT line.id
+                  FROM sfa_comp_statement_line line
+                  JOIN sfa_comp_statement st ON st.id = line.statement_id
+                  JOIN crm_lead lead ON lead.id = line.lead_id
+                  LEFT JOIN crm_stage stage ON stage.id = lead.stage_id
+                 WHERE st.user_id = ANY(%s) AND st.state IN ('approved', 'paid')
+                   AND line.line_type IN ('commission', 'spiff') AND line.payout != 0
+                   AND NOT COALESCE(line.clawed_back, FALSE)
+                   AND NOT (lead.active AND COALESCE(stage.is_won, FALSE))
+              ORDER BY line.id
+                """,
+                self.user_id.ids,
+            )
+        )
+        gone = self.env["sfa.comp.statement.line"].sudo().browse(row[0] for row in rows)
+        out = {}
+        for line in gone:
+            out.setdefault(line.statement_id.user_id.id, []).append(line)
+        return out
+
+    def _held_to_release(self):
+        """{user id: lines held on earlier approved statements, not released yet}."""
+        Line = self.env["sfa.comp.statement.line"].sudo()
+        held = Line.search(
+            [
+                ("statement_id.user_id", "in", self.user_id.ids),
+                ("statement_id.state", "in", ("approved", "paid")),
+                ("held", "=", True),
+                ("released", "=", False),
+            ]
+        )
+        out = {}
+        for line in held:
+            out.setdefault(line.statement_id.user_id.id, []).append(line)
+        return out
+
+    def _lines_of(self, assignment, target, reviews, deals, earlier):
+        """The lines (values) and figures of one statement under its plan."""
+        self.ensure_one()
+        digits = self.currency_id.decimal_places
+        mine = [d for d in deals if self.date_from <= d["date_closed"] <= self.date_to]
+        commissions = (
+            assignment.plan_id.component_ids.filtered(lambda c: c.component_type == "commission")
+            if assignment
+            else self.env["sfa.comp.component"]
+        )
+        credit = self._credits(commissions[:1], deals, digits)[0]
+        credited = sum(credit[d["id"]] for d in mine)
+        window = [
+            d
+            for d in mine
+            if d["date_closed"] > quarter_of(d["date_closed"])[1] - timedelta(QUARTER_END_DAYS)
+        ]
+        stats = {
+            "target_id": target.id if target else False,
+            "target_amount": target.amount if target else 0.0,
+            "credited_amount": target_engine._round(credited, digits),
+            "attainment_pct": (target and target_engine.attainment(credited, target.amount)) or 0.0,
+            "quarter_end_share_pct": (
+                target_engine._round(
+                    100 * sum(d["amount"] for d in window) / sum(d["amount"] for d in mine)
+                )
+                if window
+                else 0.0
+            ),
+            "draw_balance": earlier.draw_balance if earlier else 0.0,
+        }
+        if not assignment:
+            return [], stats
+        lines, earned = [], 0.0
+        for component in assignment.plan_id.component_ids:
+            kind = component.component_type
+            if kind == "commission":
+                new = self._commission_lines(component, target, deals, digits)
+                earned += sum(v["payout"] for v in new)
+                lines += new
+            elif kind == "kpi_bonus":
+                lines += [
+                    {
+                        "component_id": component.id,
+                        "line_type": "kpi_bonus",
+                        "review_id": review.id,
+                        "rate_pct": engine.payout_pct(component._engine_curve(), review.score),
+                        "payout": engine.kpi_bonus(
+                            component.target_bonus, review.score, component._engine_curve(), digits
+                        ),
+                        "note": self.env._("Review score %(score)s", score=review.score),
+                    }
+                    for review in reviews
+                ]
+            elif component.fixed_kind == "spiff":
+                lines += self._spiff_lines(component, mine, digits)
+        for component in assignment.plan_id.component_ids:
+            if component.component_type == "fixed" and component.fixed_kind == "draw":
+                payout, balance = engine.draw(
+                    earned,
+                    component.amount,
+                    component.recoverable,
+                    stats["draw_balance"] if component.recoverable else 0.0,
+                    digits,
+                )
+                stats["draw_balance"] = balance
+                if payout != earned:
+                    lines.append(
+                        {
+                            "component_id": component.id,
+                            "line_type": "draw",
+                            "payout": target_engine._round(payout - earned, digits),
+                            "note": self.env._(
+                                "Draw %(draw)s on earnings of %(earned)s; owed after: %(owed)s",
+                                draw=format_amount(self.env, component.amount, self.currency_id),
+                                earned=format_amount(self.env, earned, self.currency_id),
+                                owed=format_amount(self.env, balance, self.currency_id),
+                            ),
+                        }
+                    )
+        return lines, stats
+
+    def _credits(self, component, deals, digits):
+        """``({deal id: credit}, {deal id: note})``: each deal's credit, reduced by the
+        component's quarter-end rule when it has one (applied quarter by quarter on the
+        whole quarter's deals)."""
+        credit = {d["id"]: d["amount"] for d in deals}
+        note = {}
+        if not (component and component.quarter_end_rule):
+            return credit, note
+        for quarter in {quarter_of(d["date_closed"]) for d in deals}:
+            rule = engine.quarter_end_credit(
+                [(d["id"], d["date_closed"], d["amount"]) for d in deals],
+                quarter[0],
+                quarter[1],
+                component.quarter_end_days,
+                component.quarter_end_share_pct,
+                component.quarter_end_rate_pct,
+                digits,
+            )
+            for key, (_full, reduced, credited) in rule.items():
+                credit[key] = credited
+                if reduced:
+                    note[key] = self.env._(
+                        "Quarter-end rule: %(reduced)s closed in the last %(days)s days "
+                        "beyond %(share)s %% of the quarter, credited at %(rate)s %%.",
+                        reduced=format_amount(self.env, reduced, self.currency_id),
+                        days=component.quarter_end_days,
+                        share=component.quarter_end_share_pct,
+                        rate=component.quarter_end_rate_pct,
+                    )
+        return credit, note
+
+    def _commission_lines(self, component, target, deals, digits):
+        """The statement lines of a commission component: deals of the period in the order
+        they closed, the quarter-end rule applied quarter by quarter, cut across tiers."""
+        if not target or target.amount <= 0:
+            return []
+        credit, note = self._credits(component, deals, digits)
+        mine = sorted(
+            (d for d in deals if self.date_from <= d["date_closed"] <= self.date_to),
+            key=lambda d: (d["date_closed"], d["id"]),
+        )
+        by_id = {d["id"]: d for d in mine}
+        _result, pieces = engine.commission_lines(
+            [(d["id"], credit[d["id"]]) for d in mine],
+            target.amount,
+            component._engine_tiers(),
+            component.mode,
+            component.threshold_pct,
+            component.cap_amount or None,
+            digits,
+        )
+        return [
+            {
+                "component_id": component.id,
+                "line_type": "commission",
+                "lead_id": piece.key,
+                "share_pct": by_id[piece.key]["share_pct"],
+                "deal_amount": by_id[piece.key]["amount"],
+                "credited_amount": piece.base,
+                "lower_pct": piece.tier.lower_pct,
+                "upper_pct": piece.tier.upper_pct,
+                "rate_pct": piece.tier.rate_pct,
+                "gross": piece.gross,
+                "payout": piece.payout,
+                "note": note.get(piece.key, False),
+            }
+            for piece in pieces
+        ]
+
+    def _spiff_lines(self, component, deals, digits):
+        if component.spiff_trigger == "period":
+            return [
+                {"component_id": component.id, "line_type": "spiff", "payout": component.amount}
+            ]
+        return [
+            {
+                "component_id": component.id,
+                "line_type": "spiff",
+                "lead_id": d["id"],
+                "share_pct": d["share_pct"],
+                "payout": target_engine._round(component.amount * d["share_pct"] / 100, digits),
+                "note": self.env._("First deal won with a key account"),
+            }
+            for d in deals
+            if d["first_win"] and d["key_account"]
+        ]
+
+    # --- estimates (the what-if) ----------------------------------------------------------------
+    @api.model
+    def _estimate(self, user, day, extra=0.0):
+        """``(so_far, with_extra, next_tier_note)``: the commission of ``user`` in the period
+        of their won-revenue target running on ``day``, as it stands and with ``extra``
+        credited revenue more. Reads only."""
+        Target = self.env["sfa.sales.target"].sudo()
+        target = Target.search(
+            [
+                ("user_id", "=", user.id),
+                ("measure", "=", "won_revenue"),
+                ("dimension", "=", "none"),
+                ("state", "=", "confirmed"),
+                ("date_from", "<=", day),
+                ("date_to", ">=", day),
+            ],
+            limit=1,
+        )
+        assignment = self.env["sfa.comp.assignment"]._plans_of(user, day).get(user.id)
+        commission = (
+            assignment
+            and assignment.plan_id.component_ids.filtered(
+                lambda c: c.component_type == "commission"
+            )[:1]
+        )
+        if not target or not commission or target.amount <= 0:
+            return 0.0, 0.0, ""
+        probe = self.new(
+            {
+                "user_id": user.id,
+                "company_id": target.company_id.id,
+                "date_from": target.date_from,
+                "date_to": target.date_to,
+            }
+        )
+        deals = probe._credited_deals().get(user.id, [])
+        digits = target.currency_id.decimal_places
+        what_if = {"id": 0, "date_closed": day, "amount": extra, "share_pct": 100.0}
+
+        def pay(rows):
+            return sum(
+                v["payout"] for v in probe._commission_lines(commission, target, rows, digits)
+            )
+
+        so_far, with_extra = pay(deals), pay([*deals, what_if])
+        credit = probe._credits(commission, deals, digits)[0]
+        credited = sum(
+            credit[d["id"]] for d in deals if target.date_from <= d["date_closed"] <= target.date_to
+        )
+        attained = 100 * credited / target.amount
+        higher = sorted(t.lower_pct for t in commission.tier_ids if t.lower_pct > attained)
+        note = ""
+        if higher:
+            gap = target_engine._round(higher[0] * target.amount / 100 - credited)
+            note = self.env._(
+                "%(gap)s more credited revenue reaches the %(pct)s %% tier.",
+                gap=format_amount(self.env, gap, target.currency_id),
+                pct=higher[0],
+            )
+        return so_far, with_extra, note
+
+    # --- scheduled action -----------------------------------------------------------------------
+    @api.model
+    def _cron_compute_last_month(self):
+        """Create the missing statements of last month for everyone with a plan, then
+        compute the draft ones batch by batch, committing between batches (resumable: a
+        rerun picks up the drafts left)."""
+        today = fields.Date.context_today(self)
+        end = today.replace(day=1) - timedelta(days=1)
+        start = end.replace(day=1)
+        self.sudo()._ensure_statements(start, end)
+        todo = self.sudo().search(
+            [("date_from", "=", start), ("date_to", "=", end), ("state", "=", "draft")],
+            limit=CRON_BATCH,
+        )
+        todo._compute_batch()
+        remaining = self.sudo().search_count(
+            [("date_from", "=", start), ("date_to", "=", end), ("state", "=", "draft")]
+        )
+        self.env["ir.cron"]._notify_progress(done=len(todo), remaining=remaining)
+
+    @api.model
+    def _compute_period(self, date_from, date_to, users=None):
+        """Create the missing statements of the period for ``users`` (or everyone with a
+        plan) and compute the open ones without an open dispute; returns the open ones."""
+        self._check_admin()
+        statements = self._ensure_statements(date_from, date_to, users)
+        open_ones = statements.filtered(lambda s: s.state in ("draft", "computed"))
+        open_ones.filtered(lambda s: not s.open_dispute_count).action_compute()
+        return open_ones
+
+    @api.model
+    def _ensure_statements(self, date_from, date_to, users=None):
+        """The statements of ``date_from..date_to`` for ``users`` (or everyone with a plan
+        on some day of it), created when missing: running twice never makes two."""
+        Assignment = self.env["sfa.comp.assignment"].sudo()
+        domain = [
+            ("date_from", "<=", date_to),
+            "|",
+            ("date_to", "=", False),
+            ("date_to", ">=", date_from),
+        ]
+        if users is not None:
+            domain.append(("user_id", "in", users.ids))
+        if not self.env.su:
+            domain.append(("company_id", "in", self.env.companies.ids))
+        assignments = Assignment.search(domain)
+        around = self.sudo().search(
+            [
+                ("user_id", "in", assignments.user_id.ids),
+                ("date_from", "<=", date_to),
+                ("date_to", ">=", date_from),
+            ]
+        )
+        existing = around.filtered(lambda s: (s.date_from, s.date_to) == (date_from, date_to))
+        # a person with a statement of another period over these days is left alone: two
+        # statements over one day would pay it twice
+        have = {(s.user_id.id, s.company_id.id) for s in around}
+        wanted = {(a.user_id.id, a.company_id.id) for a in assignments} - have
+        new = self.sudo().create(
+            [
+                {"user_id": uid, "company_id": cid, "date_from": date_from, "date_to": date_to}
+                for uid, cid in sorted(wanted)
+            ]
+        )
+        return existing | new
+
+    def action_view_lines(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Statement Lines"),
+            "res_model": "sfa.comp.statement.line",
+            "view_mode": "list,pivot,graph",
+            "domain": [("statement_id", "=", self.id)],
+        }

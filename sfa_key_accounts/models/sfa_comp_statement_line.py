@@ -1,0 +1,128 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from .nullable_float import NullableFloat
+
+
+class SfaCompStatementLine(models.Model):
+    """One traced line of a statement: a credited deal in a tier at a rate, a KPI bonus
+    with its review, a spiff, a draw, a clawback of an earlier line or the release of a
+    held one. Written by the statement's computation only; reps dispute lines, managers
+    hold them."""
+
+    _name = "sfa.comp.statement.line"
+    _description = "Incentive Statement Line"
+    _order = "statement_id, sequence, id"
+
+    statement_id = fields.Many2one(
+        "sfa.comp.statement", required=True, index=True, ondelete="cascade"
+    )
+    sequence = fields.Integer(default=10)
+    user_id = fields.Many2one(related="statement_id.user_id", store=True, index=True)
+    team_id = fields.Many2one(related="statement_id.team_id", store=True)
+    company_id = fields.Many2one(related="statement_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="statement_id.currency_id")
+    date_from = fields.Date(related="statement_id.date_from", store=True, string="Period")
+    state = fields.Selection(related="statement_id.state", store=True, string="Statement State")
+    component_id = fields.Many2one("sfa.comp.component", ondelete="restrict")
+    line_type = fields.Selection(
+        [
+            ("commission", "Commission"),
+            ("kpi_bonus", "KPI Bonus"),
+            ("spiff", "Spiff"),
+            ("draw", "Draw"),
+            ("clawback", "Clawback"),
+            ("release", "Released Hold"),
+        ],
+        "Type",
+        required=True,
+    )
+    lead_id = fields.Many2one("crm.lead", "Opportunity", index=True, ondelete="restrict")
+    review_id = fields.Many2one("sfa.performance.review", ondelete="restrict")
+    origin_line_id = fields.Many2one(
+        "sfa.comp.statement.line",
+        "Original Line",
+        index=True,
+        ondelete="restrict",
+        help="The line a clawback takes back or a release pays.",
+    )
+    origin_ids = fields.One2many("sfa.comp.statement.line", "origin_line_id")
+    share_pct = fields.Float("Credit Share (%)", digits=(16, 2))
+    deal_amount = fields.Monetary("Deal Credit", help="The person's share of the deal.")
+    credited_amount = fields.Monetary(
+        "Credited", help="The part of the deal's credit in this tier, after any rule."
+    )
+    lower_pct = fields.Float("Tier From (%)", digits=(16, 2))
+    upper_pct = NullableFloat("Tier To (%)", digits=(16, 2))
+    rate_pct = fields.Float("Rate (%)", digits=(16, 4))
+    gross = fields.Monetary(help="Before threshold and cap.")
+    payout = fields.Monetary()
+    is_clawback = fields.Boolean()
+    clawed_back = fields.Boolean(compute="_compute_followed", store=True)
+    released = fields.Boolean(compute="_compute_followed", store=True)
+    held = fields.Boolean(help="Held by the manager: paid on a later statement.")
+    dispute_state = fields.Selection(
+        [("open", "Disputed"), ("resolved", "Resolved")], "Dispute", copy=False
+    )
+    dispute_reason = fields.Text(copy=False)
+    note = fields.Char()
+
+    @api.depends("origin_ids.line_type")
+    def _compute_followed(self):
+        for line in self:
+            kinds = set(line.origin_ids.mapped("line_type"))
+            line.clawed_back = "clawback" in kinds
+            line.released = "release" in kinds
+
+    @api.depends("line_type", "lead_id", "component_id")
+    def _compute_display_name(self):
+        types = dict(self._fields["line_type"]._description_selection(self.env))
+        for line in self:
+            what = line.lead_id.sudo().name or line.component_id.sudo().name or ""
+            line.display_name = f"{types.get(line.line_type, '')} {what}".strip()
+
+    def _statement_open(self):
+        if self.statement_id.filtered(lambda s: s.state != "computed"):
+            raise UserError(self.env._("Only the lines of a computed statement change."))
+
+    def action_dispute(self):
+        """Open the dispute form (the statement's own person only)."""
+        self.ensure_one()
+        return self._dispute_action("open")
+
+    def action_resolve_dispute(self):
+        self.ensure_one()
+        return self._dispute_action("resolve")
+
+    def _dispute_action(self, mode):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Dispute") if mode == "open" else self.env._("Resolve Dispute"),
+            "res_model": "sfa.comp.dispute",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_line_id": self.id, "default_mode": mode},
+        }
+
+    def action_hold(self):
+        self._set_hold(True)
+
+    def action_release_hold(self):
+        self._set_hold(False)
+
+    def _set_hold(self, held):
+        """A manager holds a line (paid on a later statement) or lifts the hold."""
+        self._statement_open()
+        for statement in self.statement_id:
+            if not statement._is_approver():
+                raise AccessError(self.env._("Only the person's sales manager holds a line."))
+        self.sudo().held = held
+        for line in self:
+            line.statement_id.message_post(
+                body=(
+                    self.env._("Line held: %(line)s", line=line.display_name)
+                    if held
+                    else self.env._("Hold lifted: %(line)s", line=line.display_name)
+                )
+            )
+        return True
