@@ -64,6 +64,12 @@ class SfaCompPlan(models.Model):
         for plan in self:
             plan.assignment_count = len(plan.assignment_ids)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get("state", "draft") != "draft" for vals in vals_list):
+            raise UserError(self.env._("A plan starts in draft; it is put in use by its button."))
+        return super().create(vals_list)
+
     def write(self, vals):
         if "state" in vals and not is_trusted(self.env, PLAN_FLOW):
             raise UserError(self.env._("A plan is put in use or superseded by its buttons."))

@@ -480,6 +480,10 @@ class TestCompensationBadInput(SfaCompCommon):
             self.plan.write({"company_id": self.env.company.id})
         with self.assertRaises(UserError):
             self.plan.write({"state": "draft"})
+        with self.assertRaises(UserError):
+            self.env["sfa.comp.plan"].create(
+                {"name": "Born in use", "company_id": self.company.id, "state": "active"}
+            )
         self.plan.name = "KAM 2026"  # the label may change
         action = self.plan.action_new_version()
         v2 = self.env["sfa.comp.plan"].browse(action["res_id"])
