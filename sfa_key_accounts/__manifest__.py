@@ -60,6 +60,7 @@
             "sfa_key_accounts/static/tests/tours/**/*",
         ],
     },
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "application": False,
 }

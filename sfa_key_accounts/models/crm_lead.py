@@ -570,9 +570,8 @@ class CrmLead(models.Model):
     def _compute_sfa_what_if(self):
         """The current user's commission now and with this open deal won (their share of it),
         in the period of their won-revenue target running today."""
-        Statement = self.env["sfa.comp.statement"]
-        today = fields.Date.context_today(self)
         user = self.env.user
+        estimate = None  # read the target, plan and deals once, for the first deal to need it
         for lead in self:
             lead.sfa_payout_so_far = lead.sfa_what_if_payout = 0.0
             lead.sfa_what_if_note = False
@@ -582,12 +581,29 @@ class CrmLead(models.Model):
             share = splits.get(user, 0.0) if splits else (100.0 if lead.user_id == user else 0.0)
             if not share:
                 continue
-            so_far, if_won, note = Statement._estimate(
-                user, today, lead.expected_revenue * share / 100
-            )
+            if estimate is None:
+                estimate = self.env["sfa.comp.statement"]._estimator(
+                    user, fields.Date.context_today(self)
+                )
+            so_far, if_won, note = estimate(lead.expected_revenue * share / 100)
             lead.sfa_payout_so_far = so_far
             lead.sfa_what_if_payout = if_won
             lead.sfa_what_if_note = note or False
+
+    @api.ondelete(at_uninstall=False)
+    def _sfa_unlink_except_paid_on(self):
+        """A deal a statement was approved or paid on stays (archive it, or mark it lost:
+        the next statement claws it back)."""
+        Line = self.env["sfa.comp.statement.line"].sudo()
+        if Line.search_count(
+            [("lead_id", "in", self.ids), ("state", "in", ("approved", "paid"))], limit=1
+        ):
+            raise UserError(
+                self.env._(
+                    "A deal paid on by an approved statement is not deleted: mark it lost "
+                    "instead (the next statement takes the payout back)."
+                )
+            )
 
     def _sfa_write_credit_splits(self, vals):
         """Write a credit split table as a whole: the shares add up to 100 once written (not

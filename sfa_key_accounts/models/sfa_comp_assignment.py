@@ -32,6 +32,24 @@ class SfaCompAssignment(models.Model):
     date_from = fields.Date("From", required=True, default=fields.Date.context_today)
     date_to = fields.Date("To", help="Empty: until further notice.")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        assignments = super().create(vals_list)
+        assignments._check_plan_in_use()
+        return assignments
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "plan_id" in vals:
+            self._check_plan_in_use()
+        return res
+
+    def _check_plan_in_use(self):
+        """New assignments go to a plan in use, never to a superseded version (those that
+        ran on it stay as they were)."""
+        if self.plan_id.filtered(lambda p: p.state != "active"):
+            raise ValidationError(self.env._("Only a plan in use is assigned."))
+
     @api.depends("user_id", "plan_id")
     def _compute_display_name(self):
         for assignment in self:

@@ -79,7 +79,10 @@ class SfaCompComponent(models.Model):
     def write(self, vals):
         if set(vals) - {"name"}:
             self._check_editable()
-        return super().write(vals)
+        res = super().write(vals)
+        if "plan_id" in vals:
+            self._check_editable()  # nor moved into a plan in use
+        return res
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -66,8 +66,19 @@ class SfaCompPlan(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if any(vals.get("state", "draft") != "draft" for vals in vals_list):
-            raise UserError(self.env._("A plan starts in draft; it is put in use by its button."))
+        defaults = {
+            key[len("default_") :] for key in self.env.context if key.startswith("default_")
+        }
+        flow = {"state", "version", "previous_id"}
+        if not is_trusted(self.env, PLAN_FLOW) and any(
+            (set(vals) | defaults) & flow for vals in vals_list
+        ):
+            raise UserError(
+                self.env._(
+                    "A plan starts in draft, version 1; it is put in use by its button and "
+                    "versioned by New Version."
+                )
+            )
         return super().create(vals_list)
 
     def write(self, vals):
@@ -149,7 +160,8 @@ class SfaCompPlan(models.Model):
             raise UserError(self.env._("Only a plan in use gets a new version."))
         if self.search_count([("previous_id", "=", self.id)]):
             raise UserError(self.env._("This plan already has a newer version."))
-        new = self.copy({"previous_id": self.id, "version": self.version + 1})
+        new = trusted(self, PLAN_FLOW).copy({"previous_id": self.id, "version": self.version + 1})
+        new = new.with_env(self.env)
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,

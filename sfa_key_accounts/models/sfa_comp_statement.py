@@ -34,6 +34,19 @@ CRON_BATCH = 50
 QUARTER_END_DAYS = 14
 
 
+def line_key(vals):
+    """What identifies a statement line from one computation to the next (for the holds
+    and disputes that must survive a recompute)."""
+    return (
+        vals.get("line_type"),
+        vals.get("lead_id") or False,
+        vals.get("component_id") or False,
+        vals.get("lower_pct") or 0.0,
+        vals.get("review_id") or False,
+        vals.get("origin_line_id") or False,
+    )
+
+
 def quarter_of(day):
     """The first and last day of the calendar quarter of ``day``."""
     first_month = 3 * ((day.month - 1) // 3) + 1
@@ -167,6 +180,7 @@ class SfaCompStatement(models.Model):
     approved_on = fields.Datetime(readonly=True, copy=False)
     paid_on = fields.Date(readonly=True, copy=False)
     can_approve = fields.Boolean(compute="_compute_can_approve")
+    is_mine = fields.Boolean(compute="_compute_can_approve")
     note = fields.Html()
 
     _sql_constraints = [
@@ -208,6 +222,7 @@ class SfaCompStatement(models.Model):
     def _compute_can_approve(self):
         for statement in self:
             statement.can_approve = statement._is_approver()
+            statement.is_mine = statement.user_id == self.env.user
 
     def _is_approver(self):
         """The leader of the person's team approves (never their own statement), or a
@@ -236,14 +251,19 @@ class SfaCompStatement(models.Model):
     # --- CRUD -----------------------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        if any(set(vals) & STATEMENT_FIGURES for vals in vals_list) and not is_trusted(
+        defaults = {
+            key[len("default_") :] for key in self.env.context if key.startswith("default_")
+        }
+        if any((set(vals) | defaults) & STATEMENT_FIGURES for vals in vals_list) and not is_trusted(
             self.env, STATEMENT_FLOW
         ):
             raise UserError(self.env._("A statement starts in draft; its figures are computed."))
         for vals in vals_list:
             if "team_id" not in vals and vals.get("user_id"):
                 user = self.env["res.users"].sudo().browse(vals["user_id"])
-                vals["team_id"] = user.sale_team_id.id
+                company = vals.get("company_id") or self.env.company.id
+                team = user.sale_team_id
+                vals["team_id"] = team.id if team.company_id.id in (False, company) else False
         return super().create(vals_list)
 
     def write(self, vals):
@@ -317,6 +337,14 @@ class SfaCompStatement(models.Model):
                         person=statement.user_id.name,
                     )
                 )
+            if statement._earlier_open():
+                raise UserError(
+                    self.env._(
+                        "Approve the earlier statements of %(person)s first: a draw balance "
+                        "carries from one period to the next.",
+                        person=statement.user_id.name,
+                    )
+                )
             if statement.open_dispute_count:
                 raise UserError(
                     self.env._(
@@ -337,6 +365,17 @@ class SfaCompStatement(models.Model):
             )
         return True
 
+    def _earlier_open(self):
+        """The person's statements of earlier periods (same company) not approved yet."""
+        return self.sudo().search(
+            [
+                ("user_id", "=", self.user_id.id),
+                ("company_id", "=", self.company_id.id),
+                ("date_to", "<", self.date_from),
+                ("state", "in", ("draft", "computed")),
+            ]
+        )
+
     def action_mark_paid(self):
         self._check_admin()
         if self.filtered(lambda s: s.state != "approved"):
@@ -351,18 +390,26 @@ class SfaCompStatement(models.Model):
         self._check_admin()
         if self.filtered(lambda s: s.state != "computed"):
             raise UserError(self.env._("Only a computed statement goes back to draft."))
+        if self.filtered("open_dispute_count"):
+            raise UserError(self.env._("Resolve the open disputes first."))
         trusted(self, STATEMENT_FLOW).write({"state": "draft"})
         return True
 
     # --- computation ----------------------------------------------------------------------------
     def _compute_batch(self):
-        """Compute a batch of statements with a fixed number of queries, whatever the
+        """Compute a batch of statements, those with an open dispute left alone (a
+        recompute would rebuild the disputed line), the earlier periods first."""
+        todo = self.filtered(lambda s: not s.open_dispute_count).sorted("date_from")
+        if todo:
+            todo._compute_lines()
+
+    def _compute_lines(self):
+        """Rebuild the lines of the batch with a fixed number of queries, whatever the
         number of deals: one for the deals and one for their splits, one search each for
         plans, targets, reviews, earlier statements, clawbacks and held lines; the lines
-        are rebuilt in one create."""
-        if not self:
-            return
+        are rebuilt in one create, keeping the holds and disputes of the lines found again."""
         Line = self.env["sfa.comp.statement.line"].sudo()
+        kept = self.line_ids._kept_marks()  # holds and disputes survive a recompute
         self.line_ids.sudo().unlink()  # recomputing rebuilds them: nothing is added twice
         self.env.flush_all()  # the queries below read the tables directly
         plans = self.env["sfa.comp.assignment"]._plans_of_statements(self)
@@ -379,9 +426,10 @@ class SfaCompStatement(models.Model):
                 plan,
                 targets.get(statement.id),
                 reviews.get(statement.id, self.env["sfa.performance.review"]),
-                deals.get(statement.user_id.id, []),
+                deals.get((statement.user_id.id, statement.company_id.id), []),
                 earlier.get(statement.id),
             )
+            person = (statement.user_id.id, statement.company_id.id)
             lines += [
                 {
                     "lead_id": line.lead_id.id,
@@ -393,7 +441,7 @@ class SfaCompStatement(models.Model):
                     "payout": engine.clawback(line.payout),
                     "note": self.env._("The deal was paid on and is no longer won."),
                 }
-                for line in claw.get(statement.user_id.id, [])
+                for line in claw.pop(person, [])  # the person's first open statement
             ]
             lines += [
                 {
@@ -403,9 +451,16 @@ class SfaCompStatement(models.Model):
                     "payout": line.payout,
                     "note": self.env._("Held on %(name)s, paid now.", name=line.statement_id.name),
                 }
-                for line in held.get(statement.user_id.id, [])
+                for line in held.pop(person, [])
             ]
-            vals_list += [{**vals, "statement_id": statement.id} for vals in lines]
+            vals_list += [
+                {
+                    **vals,
+                    **kept.get((statement.id, *line_key(vals)), {}),
+                    "statement_id": statement.id,
+                }
+                for vals in lines
+            ]
             figures[statement] = {
                 **stats,
                 "plan_id": plan.plan_id.id if plan else False,
@@ -462,8 +517,8 @@ class SfaCompStatement(models.Model):
         }
 
     def _credited_deals(self):
-        """{user id: [deal dicts]} of the won deals credited to each person over the
-        quarters the statements touch (the quarter-end rule reads whole quarters)."""
+        """{(user id, company id): [deal dicts]} of the won deals credited to each person
+        over the quarters the statements touch (the quarter-end rule reads whole quarters)."""
         start = quarter_of(min(self.mapped("date_from")))[0]
         end = quarter_of(max(self.mapped("date_to")))[1]
         users = set(self.user_id.ids)
@@ -479,19 +534,21 @@ class SfaCompStatement(models.Model):
                 )
             ):
                 splits.setdefault(lead_id, []).append((user_id, share))
-        digits = self.company_id[:1].currency_id.decimal_places or 2
-        by_user = {}
+        digits = {c.id: c.currency_id.decimal_places for c in self.company_id}
+        by_person = {}
         for row in rows:
             shares = splits.get(row["id"]) or [(row["user_id"], 100.0)]
             amounts = engine.split_credit(
-                row["expected_revenue"] or 0.0, [share for _user, share in shares], digits
+                max(row["expected_revenue"] or 0.0, 0.0),  # a negative amount credits nothing
+                [share for _user, share in shares],
+                digits.get(row["company_id"], 2),
             )
             for (user_id, share), amount in zip(shares, amounts, strict=True):
                 if user_id in users:
-                    by_user.setdefault(user_id, []).append(
+                    by_person.setdefault((user_id, row["company_id"]), []).append(
                         {**row, "share_pct": share, "amount": amount}
                     )
-        return by_user
+        return by_person
 
     def _earlier_statements(self):
         """{statement id: the person's latest approved or paid statement before it}."""
@@ -518,7 +575,7 @@ class SfaCompStatement(models.Model):
         }
 
     def _clawback_candidates(self):
-        """{user id: lines paid on deals no longer won and not yet clawed back}."""
+        """{(user id, company id): lines paid on deals no longer won, not yet clawed back}."""
         rows = self.env.execute_query(
             SQL(
                 """
@@ -527,27 +584,30 @@ class SfaCompStatement(models.Model):
                   JOIN sfa_comp_statement st ON st.id = line.statement_id
                   JOIN crm_lead lead ON lead.id = line.lead_id
                   LEFT JOIN crm_stage stage ON stage.id = lead.stage_id
-                 WHERE st.user_id = ANY(%s) AND st.state IN ('approved', 'paid')
+                 WHERE st.user_id = ANY(%s) AND st.company_id = ANY(%s)
+                   AND st.state IN ('approved', 'paid')
                    AND line.line_type IN ('commission', 'spiff') AND line.payout != 0
                    AND NOT COALESCE(line.clawed_back, FALSE)
                    AND NOT (lead.active AND COALESCE(stage.is_won, FALSE))
               ORDER BY line.id
                 """,
                 self.user_id.ids,
+                self.company_id.ids,
             )
         )
         gone = self.env["sfa.comp.statement.line"].sudo().browse(row[0] for row in rows)
         out = {}
         for line in gone:
-            out.setdefault(line.statement_id.user_id.id, []).append(line)
+            out.setdefault((line.user_id.id, line.company_id.id), []).append(line)
         return out
 
     def _held_to_release(self):
-        """{user id: lines held on earlier approved statements, not released yet}."""
+        """{(user id, company id): lines held on approved statements, not released yet}."""
         Line = self.env["sfa.comp.statement.line"].sudo()
         held = Line.search(
             [
-                ("statement_id.user_id", "in", self.user_id.ids),
+                ("user_id", "in", self.user_id.ids),
+                ("company_id", "in", self.company_id.ids),
                 ("statement_id.state", "in", ("approved", "paid")),
                 ("held", "=", True),
                 ("released", "=", False),
@@ -555,7 +615,7 @@ class SfaCompStatement(models.Model):
         )
         out = {}
         for line in held:
-            out.setdefault(line.statement_id.user_id.id, []).append(line)
+            out.setdefault((line.user_id.id, line.company_id.id), []).append(line)
         return out
 
     def _lines_of(self, assignment, target, reviews, deals, earlier):
@@ -584,7 +644,7 @@ class SfaCompStatement(models.Model):
                 target_engine._round(
                     100 * sum(d["amount"] for d in window) / sum(d["amount"] for d in mine)
                 )
-                if window
+                if sum(d["amount"] for d in window)
                 else 0.0
             ),
             "draw_balance": earlier.draw_balance if earlier else 0.0,
@@ -733,6 +793,12 @@ class SfaCompStatement(models.Model):
         """``(so_far, with_extra, next_tier_note)``: the commission of ``user`` in the period
         of their won-revenue target running on ``day``, as it stands and with ``extra``
         credited revenue more. Reads only."""
+        return self._estimator(user, day)(extra)
+
+    @api.model
+    def _estimator(self, user, day):
+        """A function of the extra credited revenue giving ``_estimate``'s answer, the
+        target, plan and deals read once (for all the deals a form shows)."""
         Target = self.env["sfa.sales.target"].sudo()
         target = Target.search(
             [
@@ -753,7 +819,7 @@ class SfaCompStatement(models.Model):
             )[:1]
         )
         if not target or not commission or target.amount <= 0:
-            return 0.0, 0.0, ""
+            return lambda extra: (0.0, 0.0, "")
         probe = self.new(
             {
                 "user_id": user.id,
@@ -762,22 +828,21 @@ class SfaCompStatement(models.Model):
                 "date_to": target.date_to,
             }
         )
-        deals = probe._credited_deals().get(user.id, [])
+        deals = probe._credited_deals().get((user.id, target.company_id.id), [])
         digits = target.currency_id.decimal_places
-        what_if = {"id": 0, "date_closed": day, "amount": extra, "share_pct": 100.0}
 
         def pay(rows):
-            return sum(
-                v["payout"] for v in probe._commission_lines(commission, target, rows, digits)
-            )
+            lines = probe._commission_lines(commission, target, rows, digits)
+            return sum(v["payout"] for v in lines)
 
-        so_far, with_extra = pay(deals), pay([*deals, what_if])
+        so_far = pay(deals)
         credit = probe._credits(commission, deals, digits)[0]
         credited = sum(
             credit[d["id"]] for d in deals if target.date_from <= d["date_closed"] <= target.date_to
         )
-        attained = 100 * credited / target.amount
-        higher = sorted(t.lower_pct for t in commission.tier_ids if t.lower_pct > attained)
+        higher = sorted(
+            t.lower_pct for t in commission.tier_ids if t.lower_pct > 100 * credited / target.amount
+        )
         note = ""
         if higher:
             gap = target_engine._round(higher[0] * target.amount / 100 - credited)
@@ -786,7 +851,12 @@ class SfaCompStatement(models.Model):
                 gap=format_amount(self.env, gap, target.currency_id),
                 pct=higher[0],
             )
-        return so_far, with_extra, note
+
+        def estimate(extra):
+            what_if = {"id": 0, "date_closed": day, "amount": max(extra, 0.0), "share_pct": 100.0}
+            return so_far, pay([*deals, what_if]), note
+
+        return estimate
 
     # --- scheduled action -----------------------------------------------------------------------
     @api.model
@@ -841,6 +911,8 @@ class SfaCompStatement(models.Model):
                 ("date_to", ">=", date_from),
             ]
         )
+        if not self.env.su:
+            around = around.filtered(lambda s: s.company_id in self.env.companies)
         existing = around.filtered(lambda s: (s.date_from, s.date_to) == (date_from, date_to))
         # a person with a statement of another period over these days is left alone: two
         # statements over one day would pay it twice

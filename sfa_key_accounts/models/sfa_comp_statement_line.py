@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from .nullable_float import NullableFloat
+from .sfa_comp_statement import line_key
 
 
 class SfaCompStatementLine(models.Model):
@@ -24,7 +25,7 @@ class SfaCompStatementLine(models.Model):
     currency_id = fields.Many2one(related="statement_id.currency_id")
     date_from = fields.Date(related="statement_id.date_from", store=True, string="Period")
     state = fields.Selection(related="statement_id.state", store=True, string="Statement State")
-    component_id = fields.Many2one("sfa.comp.component", ondelete="restrict")
+    component_id = fields.Many2one("sfa.comp.component", ondelete="set null")
     line_type = fields.Selection(
         [
             ("commission", "Commission"),
@@ -37,8 +38,10 @@ class SfaCompStatementLine(models.Model):
         "Type",
         required=True,
     )
-    lead_id = fields.Many2one("crm.lead", "Opportunity", index=True, ondelete="restrict")
-    review_id = fields.Many2one("sfa.performance.review", ondelete="restrict")
+    # a deal on an approved statement is never deleted (crm.lead refuses); one on an open
+    # statement may be, the next computation rebuilds the lines
+    lead_id = fields.Many2one("crm.lead", "Opportunity", index=True, ondelete="set null")
+    review_id = fields.Many2one("sfa.performance.review", ondelete="set null")
     origin_line_id = fields.Many2one(
         "sfa.comp.statement.line",
         "Original Line",
@@ -80,6 +83,30 @@ class SfaCompStatementLine(models.Model):
         for line in self:
             what = line.lead_id.sudo().name or line.component_id.sudo().name or ""
             line.display_name = f"{types.get(line.line_type, '')} {what}".strip()
+
+    def _kept_marks(self):
+        """{(statement id, line key): the hold and dispute of each marked line}."""
+        return {
+            (
+                line.statement_id.id,
+                *line_key(
+                    {
+                        "line_type": line.line_type,
+                        "lead_id": line.lead_id.id,
+                        "component_id": line.component_id.id,
+                        "lower_pct": line.lower_pct,
+                        "review_id": line.review_id.id,
+                        "origin_line_id": line.origin_line_id.id,
+                    }
+                ),
+            ): {
+                "held": line.held,
+                "dispute_state": line.dispute_state,
+                "dispute_reason": line.dispute_reason,
+            }
+            for line in self.sudo()
+            if line.held or line.dispute_state
+        }
 
     def _statement_open(self):
         if self.statement_id.filtered(lambda s: s.state != "computed"):

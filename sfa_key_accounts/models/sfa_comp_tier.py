@@ -34,7 +34,10 @@ class SfaCompTier(models.Model):
 
     def write(self, vals):
         self.component_id._check_editable()
-        return super().write(vals)
+        res = super().write(vals)
+        if "component_id" in vals:
+            self.component_id._check_editable()  # nor moved into a plan in use
+        return res
 
     @api.model_create_multi
     def create(self, vals_list):

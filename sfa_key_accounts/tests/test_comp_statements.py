@@ -317,6 +317,48 @@ class TestCompensation(SfaCompCommon):
         self.assertTrue(spiff.released)
         self.assertEqual(q4.total_payout, 700)  # 200 released + the 500 draw
 
+    def test_holds_and_disputes_survive_a_recompute(self):
+        rita = self._compute()[self.user_rep]
+        spiff = rita.line_ids.filtered(lambda x: x.line_type == "spiff")
+        spiff.with_user(self.user_leader).action_hold()
+        first = rita.line_ids[0]
+        Dispute = self.env["sfa.comp.dispute"]
+        Dispute.with_user(self.user_rep).create(
+            {"line_id": first.id, "reason": "Alpha was 3,500"}
+        ).action_confirm()
+        with self.assertRaises(UserError):
+            rita.with_user(self.user_comp).action_reset_to_draft()
+        Dispute.with_user(self.user_leader).create(
+            {"line_id": first.id, "mode": "resolve", "reason": "The PO says 3,000"}
+        ).action_confirm()
+        self._compute()
+        self.assertFalse(spiff.exists())  # rebuilt...
+        new_spiff = rita.line_ids.filtered(lambda x: x.line_type == "spiff")
+        self.assertTrue(new_spiff.held)  # ...with its hold
+        self.assertEqual(rita.line_ids[0].dispute_state, "resolved")
+        self.assertEqual(rita.line_ids[0].dispute_reason, "Alpha was 3,500")
+        self.assertEqual((rita.total_payout, rita.held_amount), (1750, 200))
+
+    def test_statements_are_approved_in_order(self):
+        with freeze_time("2026-10-05 03:00:00"):
+            self.Statement._cron_compute_last_month()  # September, computed, not approved
+        q4 = self._compute(Q4)[self.user_rep]
+        with self.assertRaises(UserError):
+            q4.with_user(self.user_leader).action_approve()
+        september = self.Statement.search(
+            [("date_from", "=", "2026-09-01"), ("user_id", "=", self.user_rep.id)]
+        )
+        september.with_user(self.user_leader).action_approve()
+        q4.with_user(self.user_leader).action_approve()
+        self.assertEqual(q4.state, "approved")
+
+    def test_a_deal_paid_on_is_not_deleted(self):
+        rita = self._compute()[self.user_rep]
+        rita.with_user(self.user_leader).action_approve()
+        with self.assertRaises(UserError):
+            self.d1.unlink()
+        self.assertTrue(self.d1.exists())
+
     def test_what_if_estimates_the_payout_of_an_open_deal(self):
         Statement = self.Statement.with_user(self.user_rep)
         so_far, if_won, note = Statement._estimate(self.user_rep, date(2026, 8, 15), 1000)
@@ -500,6 +542,47 @@ class TestCompensationBadInput(SfaCompCommon):
             [(self.plan, "2026-01-01", "2026-09-30"), (v2, "2026-10-01", "")],
         )
         self.assertEqual(self.plan.component_ids[0].tier_ids[0].rate_pct, 2)
+
+    def test_context_defaults_cannot_set_states(self):
+        with self.assertRaises(UserError):
+            self.Statement.with_user(self.user_comp).with_context(
+                default_state="approved", default_approved_uid=self.user_comp.id
+            ).create(
+                {
+                    "user_id": self.user_rep.id,
+                    "company_id": self.company.id,
+                    "date_from": "2027-01-01",
+                    "date_to": "2027-03-31",
+                }
+            )
+        with self.assertRaises(UserError):
+            self.env["sfa.comp.plan"].with_context(default_state="active").create(
+                {"name": "Sneaky", "company_id": self.company.id}
+            )
+        with self.assertRaises(UserError):
+            self.env["sfa.comp.plan"].create(
+                {"name": "Sneaky", "company_id": self.company.id, "previous_id": self.plan.id}
+            )
+
+    def test_no_part_moves_into_a_plan_in_use(self):
+        draft = self.env["sfa.comp.plan"].create({"name": "Draft", "company_id": self.company.id})
+        spiff = self.env["sfa.comp.component"].create(
+            {"plan_id": draft.id, "name": "Spiff", "component_type": "fixed", "amount": 5}
+        )
+        with self.assertRaises(UserError):
+            spiff.plan_id = self.plan
+        self.assertEqual(spiff.plan_id, draft)
+
+    def test_a_superseded_plan_is_not_assigned(self):
+        v2 = self.env["sfa.comp.plan"].browse(self.plan.action_new_version()["res_id"])
+        v2.date_from = "2026-10-01"
+        v2.action_activate()
+        other = self._user("sfa_comp_new", "Nia New", "sales_team.group_sale_salesman")
+        with self.assertRaises(ValidationError):
+            self.Assignment.create(
+                {"user_id": other.id, "plan_id": self.plan.id, "date_from": "2026-11-01"}
+            )
+        self.Assignment.create({"user_id": other.id, "plan_id": v2.id, "date_from": "2026-11-01"})
 
     def test_statement_figures_are_never_written_by_hand(self):
         rita = self._compute()[self.user_rep]

@@ -1,0 +1,17 @@
+from odoo.tools import SQL
+
+# Records of the addon made without an xml id that point at records the addon's data made
+# (demo users, customers, deals, plans): removed first, as uninstalling drops their tables
+# anyway, so that removing the data records is not refused by their foreign keys.
+UNINSTALL_FIRST = (
+    "sfa_comp_statement_line",
+    "sfa_comp_statement",
+    "sfa_comp_assignment",
+    "sfa_comp_credit_split",
+)
+
+
+def uninstall_hook(env):
+    env.cr.execute(SQL("UPDATE sfa_comp_statement_line SET origin_line_id = NULL"))
+    for table in UNINSTALL_FIRST:
+        env.cr.execute(SQL("DELETE FROM %s", SQL.identifier(table)))
