@@ -17,6 +17,17 @@ def is_trusted(env, key):
     return env.context.get(key) is _TRUSTED
 
 
+def set_to_defaults(env, vals, fresh):
+    """Whether the create values ``vals`` and the context's ``default_*`` keys leave the
+    fields of ``fresh`` at the values a new record has there (a form sends those: empty
+    values and the initial state), so that a state or a figure is never set at creation."""
+    for fname, initial in fresh.items():
+        for value in (vals.get(fname), env.context.get(f"default_{fname}")):
+            if value not in (None, False, 0, 0.0, initial):
+                return False
+    return True
+
+
 def _target_ids(field, value):
     """Ids a create/write value of a relational field points at, in every form the ORM
     takes: a record set, an id or an ``(id, name)`` pair (what ``read`` returns) for a

@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .sfa_access_mixin import is_trusted, trusted
+from .sfa_access_mixin import is_trusted, set_to_defaults, trusted
 
 COMP_ADMIN = "sfa_key_accounts.group_sfa_comp_admin"
 # A plan's state moves through its buttons only; an active plan is superseded, never edited.
@@ -66,12 +66,9 @@ class SfaCompPlan(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        defaults = {
-            key[len("default_") :] for key in self.env.context if key.startswith("default_")
-        }
-        flow = {"state", "version", "previous_id"}
+        fresh = {"state": "draft", "version": 1, "previous_id": False}  # what a form sends
         if not is_trusted(self.env, PLAN_FLOW) and any(
-            (set(vals) | defaults) & flow for vals in vals_list
+            not set_to_defaults(self.env, vals, fresh) for vals in vals_list
         ):
             raise UserError(
                 self.env._(

@@ -6,7 +6,7 @@ from odoo.tools import SQL, format_amount
 
 from ..engine import compensation as engine
 from ..engine import targets as target_engine
-from .sfa_access_mixin import is_trusted, trusted
+from .sfa_access_mixin import is_trusted, set_to_defaults, trusted
 from .sfa_comp_plan import COMP_ADMIN
 from .sfa_period import period_clash
 from .sfa_sales_target import first_win_sql
@@ -251,11 +251,9 @@ class SfaCompStatement(models.Model):
     # --- CRUD -----------------------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        defaults = {
-            key[len("default_") :] for key in self.env.context if key.startswith("default_")
-        }
-        if any((set(vals) | defaults) & STATEMENT_FIGURES for vals in vals_list) and not is_trusted(
-            self.env, STATEMENT_FLOW
+        fresh = dict.fromkeys(STATEMENT_FIGURES, False) | {"state": "draft"}
+        if not is_trusted(self.env, STATEMENT_FLOW) and any(
+            not set_to_defaults(self.env, vals, fresh) for vals in vals_list
         ):
             raise UserError(self.env._("A statement starts in draft; its figures are computed."))
         for vals in vals_list:
@@ -363,6 +361,7 @@ class SfaCompStatement(models.Model):
             statement.message_post(
                 body=self.env._("Approved by %(name)s.", name=self.env.user.name)
             )
+        self.sudo().activity_feedback(["sfa_key_accounts.mail_activity_type_comp_approve"])
         return True
 
     def _earlier_open(self):
@@ -470,6 +469,33 @@ class SfaCompStatement(models.Model):
         Line.create(vals_list)
         for statement, vals in figures.items():
             trusted(statement.sudo(), STATEMENT_FLOW).write(vals)
+        self._ask_approval()
+
+    def _ask_approval(self):
+        """An *Approve Statement* activity for the team leader of each computed statement
+        that has none yet, created in one batch."""
+        kind = self.env.ref("sfa_key_accounts.mail_activity_type_comp_approve")
+        asked = set(
+            self.sudo().activity_ids.filtered(lambda a: a.activity_type_id == kind).mapped("res_id")
+        )
+        model = self.env["ir.model"]._get_id(self._name)
+        today = fields.Date.context_today(self)
+        # one activity per statement, no e-mail each (the leader sees them on their desk)
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+            [
+                {
+                    "res_model_id": model,
+                    "res_id": statement.id,
+                    "activity_type_id": kind.id,
+                    "user_id": statement.team_id.user_id.id,
+                    "summary": kind.summary,
+                    "date_deadline": today + timedelta(days=kind.delay_count),
+                    "automated": True,  # closed by the approval (activity_feedback)
+                }
+                for statement in self.sudo()
+                if statement.team_id.user_id and statement.id not in asked
+            ]
+        )
 
     def _won_revenue_targets(self):
         """{statement id: the person's confirmed won-revenue target of the period}."""

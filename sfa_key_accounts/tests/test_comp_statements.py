@@ -37,8 +37,9 @@ Q3 = ("2026-07-01", "2026-09-30")
 Q4 = ("2026-10-01", "2026-12-31")
 # Queries to compute a batch of statements, whatever the number of deals (reads of the
 # plans, targets, reviews, deals, splits, earlier statements, clawbacks and holds; the
-# old lines deleted and the new ones inserted in one batch each)
-QUERIES = 28
+# old lines deleted and the new ones inserted in one batch each, the leaders' approval
+# activities created in one batch)
+QUERIES = 43
 
 
 class SfaCompCommon(SfaTargetCommon):
@@ -216,6 +217,17 @@ class TestCompensation(SfaCompCommon):
         self.assertEqual(again, first)
         self.assertEqual(self._rows(again), rows)
         self.assertEqual(self.Statement.search_count([("date_from", "=", Q3[0])]), 2)
+
+    def test_the_leader_is_asked_to_approve(self):
+        rita = self._compute()[self.user_rep]
+        kind = self.env.ref("sfa_key_accounts.mail_activity_type_comp_approve")
+        ask = rita.activity_ids.filtered(lambda a: a.activity_type_id == kind)
+        self.assertEqual(ask.user_id, self.user_leader)
+        self._compute()  # computing again does not ask twice
+        self.assertEqual(len(rita.activity_ids.filtered(lambda a: a.activity_type_id == kind)), 1)
+        rita.with_user(self.user_leader).action_approve()
+        rita.invalidate_recordset()
+        self.assertFalse(rita.activity_ids.filtered(lambda a: a.activity_type_id == kind))
 
     def test_approved_statement_is_locked(self):
         rita = self._compute()[self.user_rep]
