@@ -1,8 +1,9 @@
 from odoo.tools import SQL
 
 # Records of the addon made without an xml id that point at records the addon's data made
-# (demo users, customers, deals, plans): removed first, as uninstalling drops their tables
-# anyway, so that removing the data records is not refused by their foreign keys.
+# (demo users, customers, deals, plans, the approval activity type): removed first, as
+# uninstalling drops them anyway, so that removing the data records is not refused by their
+# foreign keys.
 UNINSTALL_FIRST = (
     "sfa_comp_statement_line",
     "sfa_comp_statement",
@@ -12,6 +13,8 @@ UNINSTALL_FIRST = (
 
 
 def uninstall_hook(env):
+    # the approval activities hold on to the addon's activity type
+    env.cr.execute(SQL("DELETE FROM mail_activity WHERE res_model = 'sfa.comp.statement'"))
     env.cr.execute(SQL("UPDATE sfa_comp_statement_line SET origin_line_id = NULL"))
     for table in UNINSTALL_FIRST:
         env.cr.execute(SQL("DELETE FROM %s", SQL.identifier(table)))
