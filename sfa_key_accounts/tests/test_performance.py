@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 from odoo.tests import tagged
 
-from .common import SfaCommon
+from .common import SfaCommon, SfaDealCommon
 
 
 @tagged("post_install", "-at_install")
@@ -90,3 +90,57 @@ class TestRankingQueries(SfaCommon):
             sorted(large.line_ids.partner_id.key_account_ids.mapped("rank")),
             sorted(large.line_ids.mapped("rank")),
         )
+
+
+# A deal's form as a salesperson opens it, with a political map of 3 or of 40 people
+# (the goal: under 25 whatever the map size)
+DEAL_FORM_QUERIES = 24
+
+
+@tagged("post_install", "-at_install")
+class TestDealFormQueries(SfaDealCommon):
+    """Opening a deal's form reads a fixed number of queries, whatever the size of its
+    political map (the goal: under 25)."""
+
+    def _spec(self):
+        """What the web client asks for when it opens the form (the form view's fields)."""
+        Lead = self.env["crm.lead"]
+        view = Lead.get_views([(False, "form")])
+        fields = view["models"]["crm.lead"]["fields"]
+        spec = {}
+        for name, desc in fields.items():
+            if desc["type"] in ("many2one", "one2many", "many2many"):
+                spec[name] = {"fields": {"display_name": {}}}
+            else:
+                spec[name] = {}
+        return spec
+
+    def _deal_with_map(self, size):
+        people = self.env["res.partner"].create(
+            [{"name": f"Person {size}-{i}", "parent_id": self.account.id} for i in range(size)]
+        )
+        stakeholders = self.env["sfa.stakeholder"].create(
+            [{"partner_id": p.id, "account_id": self.account.id} for p in people]
+        )
+        deal = self._deal(f"Map of {size}", self.confirm)
+        codes = "ACDEU"
+        self._map(
+            deal,
+            *[
+                (s, codes[i % 5], ("support", "neutral", "against")[i % 3])
+                for i, s in enumerate(stakeholders)
+            ],
+        )
+        return deal
+
+    def test_deal_form_reads_a_fixed_number_of_queries(self):
+        spec = self._spec()
+        small, large = self._deal_with_map(3), self._deal_with_map(40)
+        counts = []
+        for deal in (small, small, large, small):  # the first one warms the caches
+            self.env.flush_all()
+            self.env.invalidate_all()
+            start = self.cr.sql_log_count
+            deal.with_user(self.user_rep).web_read(spec)
+            counts.append(self.cr.sql_log_count - start)
+        self.assertEqual(counts[1:], [DEAL_FORM_QUERIES] * 3)
