@@ -44,6 +44,7 @@ from . import sfa_performance_rating
 from . import sfa_performance_rating_line
 from . import sfa_comp_plan
 from . import sfa_comp_component
+from . import sfa_comp_component_part
 from . import sfa_comp_tier
 from . import sfa_comp_curve_point
 from . import sfa_comp_assignment

@@ -94,6 +94,20 @@ class SfaCompComponent(models.Model):
     def _unlink_only_draft(self):
         self._check_editable()
 
+    @api.model
+    def _tier_problem_message(self, code):
+        messages = {
+            "empty": self.env._("a commission needs at least one tier"),
+            "negative_rate": self.env._("a rate is negative"),
+            "not_from_zero": self.env._("the first tier must start at 0 %"),
+            "inverted": self.env._("a tier ends before it starts"),
+            "overlap": self.env._("two tiers overlap"),
+            "gap": self.env._("the tiers leave a gap"),
+            "open_not_last": self.env._("only the top tier has no upper bound"),
+            "not_open_ended": self.env._("the top tier must have no upper bound"),
+        }
+        return messages[code]
+
     def _engine_tiers(self):
         return [engine.Tier(t.lower_pct, t.upper_pct, t.rate_pct) for t in self.tier_ids]
 
@@ -112,12 +126,11 @@ class SfaCompComponent(models.Model):
             if component.component_type == "commission":
                 problems = engine.tier_problems(component._engine_tiers())
                 if problems:
-                    Plan = self.env["sfa.comp.plan"]
                     raise ValidationError(
                         self.env._(
                             "%(name)s: %(problems)s.",
                             name=label,
-                            problems="; ".join(Plan._tier_problem_message(c) for c in problems),
+                            problems="; ".join(self._tier_problem_message(c) for c in problems),
                         )
                     )
                 if component.quarter_end_rule and not (

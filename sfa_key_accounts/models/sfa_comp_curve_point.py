@@ -7,13 +7,10 @@ class SfaCompCurvePoint(models.Model):
     (0-150); linear between points, flat outside them."""
 
     _name = "sfa.comp.curve.point"
+    _inherit = ["sfa.comp.component.part"]
     _description = "KPI Payout Curve Point"
     _order = "component_id, score, id"
 
-    component_id = fields.Many2one(
-        "sfa.comp.component", required=True, index=True, ondelete="cascade"
-    )
-    company_id = fields.Many2one(related="component_id.company_id", store=True, index=True)
     score = fields.Float("Review Score", required=True, digits=(16, 2))
     payout_pct = fields.Float("Payout (% of bonus)", required=True, digits=(16, 2))
 
@@ -24,20 +21,3 @@ class SfaCompCurvePoint(models.Model):
                 raise ValidationError(
                     self.env._("A review score is 0-100 and pays 0-150 % of the bonus.")
                 )
-
-    def write(self, vals):
-        self.component_id._check_editable()
-        res = super().write(vals)
-        if "component_id" in vals:
-            self.component_id._check_editable()  # nor moved into a plan in use
-        return res
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        points = super().create(vals_list)
-        points.component_id._check_editable()
-        return points
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_draft(self):
-        self.component_id._check_editable()

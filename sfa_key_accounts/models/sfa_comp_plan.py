@@ -176,17 +176,3 @@ class SfaCompPlan(models.Model):
             "domain": [("plan_id", "=", self.id)],
             "context": {"default_plan_id": self.id},
         }
-
-    @api.model
-    def _tier_problem_message(self, code):
-        messages = {
-            "empty": self.env._("a commission needs at least one tier"),
-            "negative_rate": self.env._("a rate is negative"),
-            "not_from_zero": self.env._("the first tier must start at 0 %"),
-            "inverted": self.env._("a tier ends before it starts"),
-            "overlap": self.env._("two tiers overlap"),
-            "gap": self.env._("the tiers leave a gap"),
-            "open_not_last": self.env._("only the top tier has no upper bound"),
-            "not_open_ended": self.env._("the top tier must have no upper bound"),
-        }
-        return messages[code]
