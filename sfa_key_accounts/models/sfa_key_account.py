@@ -10,7 +10,7 @@ MANAGER_GROUP = "sfa_key_accounts.group_sfa_manager"
 # Who is a key account, its tier, manager and team: decided by key-account managers only.
 MANAGED_FIELDS = {"partner_id", "company_id", "is_key", "tier_id", "manager_id", "member_ids"}
 # Figures of the 80/20 selection: written by the selection only (see ``RANKING``).
-RANKING_FIELDS = {"rank", "revenue", "cumulative_share", "tier_date"}
+RANKING_FIELDS = {"rank", "revenue", "cumulative_share", "tier_date", "sfa_proposed_tier_id"}
 RANKING = "sfa_ranking"
 
 
@@ -57,6 +57,15 @@ class SfaKeyAccount(models.Model):
         help="Tier of the customer pyramid; changes are kept in the tier history.",
     )
     tier_date = fields.Date("Tier Changed On", readonly=True, copy=False)
+    sfa_proposed_tier_id = fields.Many2one(
+        "sfa.key.account.tier",
+        "Proposed Tier",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The tier the monthly 80/20 re-tiering proposes (not configured to apply it): "
+        "apply it with CRM > Key Accounts > 80/20 Selection.",
+    )
     manager_id = fields.Many2one(
         "res.users", "Key Account Manager", tracking=True, index=True, check_company=True
     )
@@ -178,8 +187,8 @@ class SfaKeyAccount(models.Model):
         if RANKING_FIELDS & vals.keys() and not is_trusted(self.env, RANKING):
             raise UserError(
                 self.env._(
-                    "Rank, ranked revenue, cumulative share and tier date are set by the 80/20 "
-                    "selection only."
+                    "Rank, ranked revenue, cumulative share, tier date and proposed tier are set "
+                    "by the 80/20 selection only."
                 )
             )
         if MANAGED_FIELDS & vals.keys() and not self.env.user.has_group(MANAGER_GROUP):

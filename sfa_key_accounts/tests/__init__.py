@@ -17,3 +17,4 @@ from . import test_account_rules
 from . import test_sales_targets
 from . import test_performance_reviews
 from . import test_comp_statements
+from . import test_retier_concurrency

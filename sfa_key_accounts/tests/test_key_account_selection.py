@@ -148,7 +148,9 @@ class TestKeyAccountSelection(SfaCommon):
         wizard.action_compute()
         line_tie2 = wizard.line_ids.filtered(lambda line: line.partner_id == self.tie2)
         line_tie2.to_apply = False  # the user keeps Tie Two as it is
-        wizard.with_user(self.user_manager).action_apply()
+        action = wizard.with_user(self.user_manager).action_apply()
+        # Big, Mid, Tie One, Small and Idle change; Tie Two was unticked
+        self.assertEqual(action["params"]["message"], "5 of 6 customers changed tier.")
         self.assertEqual(self._ka(self.big).tier_id, self.tier_a)
         self.assertTrue(self._ka(self.big).is_key)
         self.assertEqual(self._ka(self.small).tier_id, self.tier_b)
@@ -163,7 +165,10 @@ class TestKeyAccountSelection(SfaCommon):
         )
         self.assertEqual(history[0].user_id, self.user_manager)
         self.assertIn("80/20 selection over 2026-01-01 - 2026-12-31", history[0].reason)
-        self.assertIn("Tier: A → C", self._ka(self.idle).message_ids[0].body)
+        # the history is the record of an 80/20 change: no chatter note per customer
+        self.assertFalse(
+            self._ka(self.idle).message_ids.filtered(lambda m: "A → C" in (m.body or ""))
+        )
         account = self._ka(self.idle)
         self.assertEqual(account.tier_date, fields.Date.context_today(account))
         # ranking figures kept for the concentration curve
@@ -204,17 +209,30 @@ class TestKeyAccountSelection(SfaCommon):
         Selection = self.env["sfa.key.account.selection"]
         self.env["ir.config_parameter"].set_param("sfa_key_accounts.retier_auto_apply", "")
         with freeze_time("2026-12-15"):
-            Selection._cron_retier()
+            self.assertEqual(Selection._cron_retier(), 0)  # 6 customers: one batch
         self.assertFalse(self._ka(self.big).tier_id)  # only proposed
-        self.assertIn(
-            "Proposed by the monthly 80/20 re-tiering", self._ka(self.big).message_ids[0].body
-        )
-        self.assertIn("no tier → A", self._ka(self.big).message_ids[0].body)
+        self.assertEqual(self._ka(self.big).sfa_proposed_tier_id, self.tier_a)
+        self.assertEqual(self._ka(self.small).sfa_proposed_tier_id, self.tier_b)
+        self.assertEqual(self._ka(self.idle).sfa_proposed_tier_id, self.tier_c)
+        self.assertFalse(self._ka(self.big).rank)
         self.env["ir.config_parameter"].set_param("sfa_key_accounts.retier_auto_apply", "1")
         with freeze_time("2026-12-15"):
-            Selection._cron_retier()
-        self.assertEqual(self._ka(self.big).tier_id, self.tier_a)
+            # two customers per call: the run is stored once and continued, 6 -> 4 -> 2 -> 0
+            self.assertEqual(Selection._cron_retier(batch_size=2), 4)
+            self.assertEqual(self._ka(self.big).tier_id, self.tier_a)  # rank 1 and 2 first
+            self.assertFalse(self._ka(self.small).tier_id)
+            self.assertEqual(Selection._cron_retier(batch_size=2), 2)
+            self.assertEqual(Selection._cron_retier(batch_size=2), 0)
         self.assertEqual(self._ka(self.small).tier_id, self.tier_b)
+        self.assertEqual(self._ka(self.idle).tier_id, self.tier_c)
+        self.assertFalse(self._ka(self.big).sfa_proposed_tier_id)
+        self.assertEqual((self._ka(self.small).rank, self._ka(self.small).revenue), (5, 600.0))
+        history = self.env["sfa.key.account.tier.history"].search(
+            [("partner_id", "in", (self.big | self.mid | self.small | self.idle).ids)]
+        )
+        # one row per change, none repeated by a batch: Big -> A, Mid -> A, Small -> B, and
+        # Idle's hand-set A then A -> C
+        self.assertEqual(len(history), 5)
 
     def test_default_period_is_last_twelve_months(self):
         form = Form(self.env["sfa.key.account.selection"])

@@ -4,6 +4,11 @@ from odoo.tests import tagged
 
 from .common import SfaCommon, SfaDealCommon
 
+# 80/20 selection: queries of a whole preview, a whole apply and one batch of the monthly job
+PREVIEW_QUERIES = 9
+APPLY_QUERIES = 6
+RETIER_BATCH_QUERIES = 5
+
 
 @tagged("post_install", "-at_install")
 class TestRankingQueries(SfaCommon):
@@ -51,30 +56,30 @@ class TestRankingQueries(SfaCommon):
         return self.cr.sql_log_count - start
 
     def test_ranking_query_count_constant(self):
-        """The ranking itself: a read of the wizard, one grouped query for the revenue, one
-        search for tiered customers without revenue, one read of the customers, one of the
-        tiers: 5 queries whether there are 10 or 1,000 customers."""
+        """The ranking itself: one query for the revenue, names and current tiers of all the
+        customers, two reads of the tiers: 3 queries whether there are 10 or 1,000 customers."""
         small, large = self._seed(10), self._seed(1000)
         for wizard in (small, large):
             tiers = self.env["sfa.key.account.tier"].search(
                 [("company_id", "=", wizard.company_id.id)]
             )
             self.env.invalidate_all()
-            with self.assertQueryCount(__system__=5):
+            with self.assertQueryCount(__system__=3):
                 ranked, _partners = wizard._rank(tiers)
             self.assertEqual(len(ranked), len(tiers) and (10 if wizard == small else 1000))
 
-    def test_compute_preview_grows_only_by_insert_batches(self):
-        """Storing the preview adds only Odoo's INSERT batches (100 rows each): 1000 customers
-        cost exactly 9 queries more than 10, never one per customer."""
+    def test_compute_preview_is_set_based(self):
+        """Storing the preview is one DELETE and one INSERT: 1000 customers cost the same
+        queries as 10."""
         small, large = self._seed(10), self._seed(1000)
         q_small = self._queries(small.action_compute)
         self.env.invalidate_all()
         q_large = self._queries(large.action_compute)
-        self.assertEqual(q_large - q_small, 9, (q_small, q_large))
+        self.assertEqual((q_small, q_large), (PREVIEW_QUERIES, PREVIEW_QUERIES))
         self.assertEqual(len(large.line_ids), 1000)
 
-    def test_apply_is_batched(self):
+    def test_apply_is_set_based(self):
+        """Applying is a fixed number of statements, whatever the number of customers."""
         small, large = self._seed(10), self._seed(1000)
         small.action_compute()
         large.action_compute()
@@ -83,13 +88,29 @@ class TestRankingQueries(SfaCommon):
         q_small = self._queries(small.action_apply)
         self.env.invalidate_all()
         q_large = self._queries(large.action_apply)
-        # batched: more UPDATE/INSERT batches for 100x the customers (their key-account records,
-        # tier history and notes are created 100 at a time), never one query per customer
-        self.assertLess(q_large - q_small, 60, (q_small, q_large))
+        self.assertEqual((q_small, q_large), (APPLY_QUERIES, APPLY_QUERIES))
         self.assertEqual(
             sorted(large.line_ids.partner_id.key_account_ids.mapped("rank")),
             sorted(large.line_ids.mapped("rank")),
         )
+        self.assertEqual(
+            self.env["sfa.key.account.tier.history"].search_count(
+                [("company_id", "=", large.company_id.id)]
+            ),
+            1000,
+        )
+
+    def test_retier_job_batches_are_set_based(self):
+        """A batch of the monthly job costs the same whatever its size."""
+        counts = []
+        for size in (10, 1000):
+            wizard = self._seed(size)
+            wizard.action_compute()
+            self.env.flush_all()
+            self.env.invalidate_all()
+            counts.append(self._queries(lambda w=wizard, n=size: w._apply_batch(limit=n)))
+            self.assertFalse(wizard._pending_count())
+        self.assertEqual(counts, [RETIER_BATCH_QUERIES, RETIER_BATCH_QUERIES])
 
 
 # A deal's form as a salesperson opens it, with a political map of 3 or of 40 people

@@ -1,14 +1,21 @@
+import logging
+
 from dateutil.relativedelta import relativedelta
-from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL, float_round
 
 from ..engine import ranking
-from ..models.sfa_access_mixin import trusted
-from ..models.sfa_key_account import RANKING
+
+_logger = logging.getLogger(__name__)
 
 AUTO_APPLY_PARAM = "sfa_key_accounts.retier_auto_apply"
+# Customers handled per call of the monthly job: the job commits after each batch (the cron
+# runner does, see ir.cron._notify_progress), so it never holds locks on more rows than this.
+RETIER_BATCH = 5000
+# pg_try_advisory_xact_lock(RETIER_LOCK): one worker works on a batch of the job at a time
+RETIER_LOCK = 0x5FA8020
 
 
 class SfaKeyAccountSelection(models.TransientModel):
@@ -19,6 +26,12 @@ class SfaKeyAccountSelection(models.TransientModel):
     commercial partner. Odoo keeps ``expected_revenue`` in the opportunity's company currency,
     and only the company's own opportunities are ranked, so every figure is in the company
     currency and no company sees another's revenue.
+
+    At scale (docs/benchmarks.md) every step is set-based: one query ranks the revenue, the
+    engine tiers it, one INSERT stores the preview, and applying is a few UPDATE / INSERT
+    statements over the preview's lines, writing only the customers that change. The tier
+    history keeps every change (who, when, from, to, why); no chatter note is posted per
+    customer.
     """
 
     _name = "sfa.key.account.selection"
@@ -36,15 +49,26 @@ class SfaKeyAccountSelection(models.TransientModel):
     total_revenue = fields.Monetary(readonly=True, currency_field="currency_id")
     customer_count = fields.Integer("Customers", compute="_compute_counts")
     change_count = fields.Integer("Changes", compute="_compute_counts")
+    # made by the monthly job (its batches continue it), never shown to a user
+    is_job = fields.Boolean(readonly=True)
 
     def _default_date_from(self):
         return fields.Date.context_today(self) - relativedelta(months=12) + relativedelta(days=1)
 
     @api.depends("line_ids.is_change")
     def _compute_counts(self):
+        Line = self.env["sfa.key.account.selection.line"]
+        counts = {
+            (wizard.id, change): count
+            for wizard, change, count in Line._read_group(
+                [("selection_id", "in", self.ids)], ["selection_id", "is_change"], ["__count"]
+            )
+        }
         for wizard in self:
-            wizard.customer_count = len(wizard.line_ids)
-            wizard.change_count = len(wizard.line_ids.filtered("is_change"))
+            wizard.customer_count = counts.get((wizard.id, False), 0) + counts.get(
+                (wizard.id, True), 0
+            )
+            wizard.change_count = counts.get((wizard.id, True), 0)
 
     def action_compute(self):
         """Rank and propose; replaces the preview, changes no customer."""
@@ -54,24 +78,7 @@ class SfaKeyAccountSelection(models.TransientModel):
         tiers = self.env["sfa.key.account.tier"]._for_company(self.company_id)
         tiers._check_complete()
         ranked, current = self._rank(tiers)
-        self.line_ids.unlink()
-        self.env["sfa.key.account.selection.line"].create(
-            [
-                {
-                    "selection_id": self.id,
-                    "partner_id": row.key,
-                    "rank": row.rank,
-                    "revenue": row.revenue,
-                    "share": row.share,
-                    "cumulative_share": row.cumulative_share,
-                    "current_tier_id": current.get(row.key, False),
-                    "proposed_tier_id": row.tier_key,
-                    "is_change": current.get(row.key, False) != row.tier_key,
-                    "to_apply": current.get(row.key, False) != row.tier_key,
-                }
-                for row in ranked
-            ]
-        )
+        self._store_lines(ranked, current)
         labels = dict(tiers._fields["rule"]._description_selection(self.env))
         self.write(
             {
@@ -83,14 +90,25 @@ class SfaKeyAccountSelection(models.TransientModel):
         return self._reopen()
 
     def action_apply(self):
-        """Give the ticked customers their proposed tier, with history and a chatter note."""
+        """Give the ticked customers their proposed tier (with their tier history) and keep
+        every ranked customer's figures; says what changed."""
         self.ensure_one()
         if self.state != "computed":
             raise UserError(self.env._("Compute the ranking before applying it."))
-        lines = self.line_ids.filtered(lambda line: line.to_apply and line.is_change)
-        self._apply_lines(lines)
-        self._store_figures(self.line_ids)
-        return {"type": "ir.actions.act_window_close"}
+        changed = self._apply_batch()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "%(changed)s of %(count)s customers changed tier.",
+                    changed=changed,
+                    count=self.customer_count,
+                ),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
 
     def _reopen(self):
         return {
@@ -104,112 +122,331 @@ class SfaKeyAccountSelection(models.TransientModel):
 
     # --- business methods -------------------------------------------------------------------
     def _rank(self, tiers):
-        """Rank the company's customers: one grouped query for the revenue, one to read the
-        customers' key-account records, then the engine. Returns (engine rows,
-        {partner id: current tier id})."""
-        # sudo: the ranking must see all won revenue of the company, whatever the record
-        # rules of the user running it (a key-account manager without "all leads" would
-        # otherwise rank others' accounts at 0 and demote them). Only key-account managers
-        # can run the selection (access rights of this wizard), and it reveals no more than
-        # totals per customer of the company they manage.
-        Lead = self.env["crm.lead"].sudo().with_context(active_test=True)
-        revenue = {
-            partner.id: amount
-            for partner, amount in Lead._read_group(
-                [
-                    ("type", "=", "opportunity"),
-                    ("company_id", "=", self.company_id.id),
-                    ("stage_id.is_won", "=", True),
-                    ("date_closed", ">=", self.date_from),
-                    ("date_closed", "<", self.date_to + relativedelta(days=1)),
-                    ("sfa_commercial_partner_id", "!=", False),
-                ],
-                ["sfa_commercial_partner_id"],
-                ["expected_revenue:sum"],
-            )
-        }
-        # Customers holding one of these tiers stay in the preview even without revenue,
-        # so that they can be moved down.
-        accounts = self.env["sfa.key.account"].search_fetch(
-            [
-                ("company_id", "=", self.company_id.id),
-                "|",
-                ("partner_id", "in", list(revenue)),
-                ("tier_id", "in", tiers.ids),
-            ],
-            ["partner_id", "tier_id"],
+        """Rank the company's customers in one query (won revenue per commercial partner, the
+        name for ties, the current tier), then the engine. Returns (engine rows,
+        {partner id: current tier id}).
+
+        The ranking sees all won revenue of the company, whatever the record rules of the user
+        running it (a key-account manager without "all leads" would otherwise rank others'
+        accounts at 0 and demote them). Only key-account managers can run the selection
+        (access rights of this wizard), and it reveals no more than totals per customer of
+        the company they manage."""
+        self.env["crm.lead"].flush_model(
+            ["type", "active", "company_id", "stage_id", "date_closed", "partner_id"]
         )
-        current = {account.partner_id.id: account.tier_id.id for account in accounts}
-        # sudo: the names of the company's customers with revenue, to sort ties; a customer
-        # restricted to another company of the user's group must still be ranked
-        partners = self.env["res.partner"].sudo().browse(set(revenue) | set(current))
-        partners.fetch(["name"])
-        rows = [(p.id, revenue.get(p.id, 0.0), (p.name or "", p.id)) for p in partners]
-        ranked = ranking.rank_accounts(rows, tiers._engine_tiers(), tiers[:1].rule)
+        self.env["crm.lead"].flush_model(["expected_revenue"])
+        self.env["res.partner"].flush_model(["commercial_partner_id", "name"])
+        self.env["sfa.key.account"].flush_model(["partner_id", "company_id", "tier_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                WITH revenue AS (
+                    SELECT p.commercial_partner_id AS partner_id,
+                           SUM(l.expected_revenue) AS revenue
+                      FROM crm_lead l
+                      JOIN crm_stage s ON s.id = l.stage_id AND s.is_won
+                      JOIN res_partner p ON p.id = l.partner_id
+                     WHERE l.type = 'opportunity' AND l.active AND l.company_id = %(company)s
+                       AND l.date_closed >= %(start)s AND l.date_closed < %(end)s
+                       AND p.commercial_partner_id IS NOT NULL
+                  GROUP BY p.commercial_partner_id
+                ), tiered AS (
+                    SELECT partner_id, tier_id FROM sfa_key_account
+                     WHERE company_id = %(company)s AND tier_id = ANY(%(tiers)s)
+                )
+                SELECT c.partner_id, c.revenue, COALESCE(p.name, ''), a.tier_id
+                  FROM (SELECT partner_id, revenue FROM revenue
+                        UNION ALL
+                        SELECT partner_id, 0 FROM tiered
+                         WHERE partner_id NOT IN (SELECT partner_id FROM revenue)) c
+                  JOIN res_partner p ON p.id = c.partner_id
+             LEFT JOIN sfa_key_account a
+                    ON a.partner_id = c.partner_id AND a.company_id = %(company)s
+                """,
+                company=self.company_id.id,
+                start=self.date_from,
+                end=self.date_to + relativedelta(days=1),
+                tiers=tiers.ids,
+            )
+        )
+        current = {pid: tier_id for pid, _rev, _name, tier_id in rows if tier_id}
+        ranked = ranking.rank_accounts(
+            [(pid, revenue or 0.0, (name, pid)) for pid, revenue, name, _t in rows],
+            tiers._engine_tiers(),
+            tiers[:1].rule,
+        )
         return ranked, current
 
-    def _accounts(self, lines):
-        """{partner id: key account of the wizard's company} for the lines' customers."""
-        return self.env["sfa.key.account"]._sfa_for_partners(lines.partner_id, self.company_id)
+    def _store_lines(self, ranked, current):
+        """Replace the preview by the ranked rows: one DELETE and one INSERT, whatever the
+        number of customers (the shares rounded as the ORM would)."""
+        Line = self.env["sfa.key.account.selection.line"]
+        Line.invalidate_model()
+        self.env.cr.execute(
+            SQL("DELETE FROM sfa_key_account_selection_line WHERE selection_id = %s", self.id)
+        )
+        if ranked:
+            columns = list(
+                zip(
+                    *(
+                        (
+                            row.key,
+                            row.rank,
+                            row.revenue,
+                            float_round(row.share, 2),
+                            float_round(row.cumulative_share, 2),
+                            current.get(row.key),
+                            row.tier_key,
+                            current.get(row.key) != row.tier_key,
+                        )
+                        for row in ranked
+                    ),
+                    strict=True,
+                )
+            )
+            self.env.cr.execute(
+                SQL(
+                    """
+                    INSERT INTO sfa_key_account_selection_line
+                        (selection_id, partner_id, rank, revenue, share, cumulative_share,
+                         current_tier_id, proposed_tier_id, is_change, to_apply, done,
+                         create_uid, create_date, write_uid, write_date)
+                    SELECT %(wizard)s, u.*, u.is_change, FALSE,
+                           %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+                      FROM unnest(%(partners)s::int[], %(ranks)s::int[], %(revenues)s::numeric[],
+                                  %(shares)s::numeric[], %(cumulative)s::numeric[],
+                                  %(current)s::int[], %(proposed)s::int[], %(changes)s::bool[])
+                           AS u(partner_id, rank, revenue, share, cumulative_share,
+                                current_tier_id, proposed_tier_id, is_change)
+                    """,
+                    wizard=self.id,
+                    uid=self.env.uid,
+                    partners=list(columns[0]),
+                    ranks=list(columns[1]),
+                    revenues=list(columns[2]),
+                    shares=list(columns[3]),
+                    cumulative=list(columns[4]),
+                    current=list(columns[5]),
+                    proposed=list(columns[6]),
+                    changes=list(columns[7]),
+                )
+            )
+        self.invalidate_recordset(["line_ids", "customer_count", "change_count"])
 
-    def _apply_lines(self, lines):
+    def _apply_batch(self, limit=None, propose_only=False):
+        """Apply the next ``limit`` lines not done yet (all when None), in rank order: the
+        missing key-account records are created, the ticked changes get their tier, ``is_key``
+        and tier date with one tier-history row each, and every line's figures are kept for
+        the concentration curve. Only rows that change are written. ``propose_only`` records
+        the proposed tier on the key account instead of applying it (monthly job, not
+        configured to apply). Returns the number of customers whose tier changed (proposed)."""
+        self.ensure_one()
+        Account = self.env["sfa.key.account"]
+        # the rights of the user on what is written below in SQL: key-account managers create
+        # and write key accounts (the tier history is written for them, as in write())
+        Account.check_access("create")
+        Account.check_access("write")
+        self.env.flush_all()
+        now = SQL("now() AT TIME ZONE 'UTC'")
+        batch = SQL(
+            """
+            SELECT id, partner_id, rank, revenue, cumulative_share, proposed_tier_id,
+                   is_change AND to_apply AS apply
+              FROM sfa_key_account_selection_line
+             WHERE selection_id = %(wizard)s AND NOT done
+          ORDER BY rank, id
+            %(limit)s
+            """,
+            wizard=self.id,
+            limit=SQL("LIMIT %s", limit) if limit else SQL(),
+        )
         reason = self.env._(
             "80/20 selection over %(start)s - %(end)s",
             start=self.date_from,
             end=self.date_to,
         )
-        accounts = self._accounts(lines)
-        by_tier = {}
-        for line in lines:
-            by_tier.setdefault(line.proposed_tier_id, []).append(accounts[line.partner_id.id].id)
-        for tier, account_ids in by_tier.items():
-            self.env["sfa.key.account"].browse(account_ids).with_context(
-                sfa_tier_reason=reason, tracking_disable=True
-            ).write({"tier_id": tier.id, "is_key": tier.is_key})
-
-    def _store_figures(self, lines):
-        """Keep each ranked customer's rank, revenue and cumulative share (for the
-        concentration curve); the writes are flushed as one batched UPDATE."""
-        accounts = self._accounts(lines)
-        Account = trusted(self.env["sfa.key.account"], RANKING).with_context(tracking_disable=True)
-        for line in lines:
-            Account.browse(accounts[line.partner_id.id].id).write(
-                {
-                    "rank": line.rank,
-                    "revenue": line.revenue,
-                    "cumulative_share": line.cumulative_share,
-                }
+        if propose_only:
+            apply = SQL(
+                """
+                UPDATE sfa_key_account a
+                   SET sfa_proposed_tier_id = CASE WHEN b.apply THEN b.proposed_tier_id END,
+                       write_uid = %(uid)s, write_date = %(now)s
+                  FROM batch b
+                 WHERE a.partner_id = b.partner_id AND a.company_id = %(company)s
+                   AND a.sfa_proposed_tier_id IS DISTINCT FROM
+                       CASE WHEN b.apply THEN b.proposed_tier_id END
+             RETURNING a.id, NULL::int, a.sfa_proposed_tier_id
+                """,
+                uid=self.env.uid,
+                now=now,
+                company=self.company_id.id,
             )
+            history = SQL("SELECT count(*) FROM applied WHERE to_tier IS NOT NULL")
+        else:
+            apply = SQL(
+                """
+                UPDATE sfa_key_account a
+                   SET tier_id = CASE WHEN b.apply THEN b.proposed_tier_id ELSE a.tier_id END,
+                       is_key = CASE WHEN b.apply THEN COALESCE(t.is_key, FALSE)
+                                     ELSE a.is_key END,
+                       tier_date = CASE WHEN b.apply AND a.tier_id IS DISTINCT FROM
+                                        b.proposed_tier_id THEN %(today)s
+                                        ELSE a.tier_date END,
+                       rank = b.rank, revenue = b.revenue,
+                       cumulative_share = b.cumulative_share,
+                       sfa_proposed_tier_id = NULL,
+                       write_uid = %(uid)s, write_date = %(now)s
+                  FROM batch b
+                  JOIN sfa_key_account old
+                    ON old.partner_id = b.partner_id AND old.company_id = %(company)s
+             LEFT JOIN sfa_key_account_tier t ON t.id = b.proposed_tier_id
+                 WHERE a.id = old.id
+                   AND ((b.apply AND (a.tier_id IS DISTINCT FROM b.proposed_tier_id
+                                      OR a.is_key IS DISTINCT FROM COALESCE(t.is_key, FALSE)))
+                        OR a.rank IS DISTINCT FROM b.rank
+                        OR a.revenue IS DISTINCT FROM b.revenue
+                        OR a.cumulative_share IS DISTINCT FROM b.cumulative_share
+                        OR a.sfa_proposed_tier_id IS NOT NULL)
+             RETURNING a.id, old.tier_id, a.tier_id
+                """,
+                today=fields.Date.context_today(self),
+                uid=self.env.uid,
+                now=now,
+                company=self.company_id.id,
+            )
+            history = SQL(
+                """
+                , logged AS (
+                    INSERT INTO sfa_key_account_tier_history
+                        (key_account_id, partner_id, company_id, date, user_id, from_tier_id,
+                         to_tier_id, reason, create_uid, create_date, write_uid, write_date)
+                    SELECT a.id, a.partner_id, a.company_id, %(date)s, %(uid)s, applied.from_tier,
+                           applied.to_tier, %(reason)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                      FROM applied JOIN sfa_key_account a ON a.id = applied.id
+                     WHERE applied.from_tier IS DISTINCT FROM applied.to_tier
+                 RETURNING 1
+                )
+                SELECT count(*) FROM logged
+                """,
+                uid=self.env.uid,
+                now=now,
+                date=fields.Datetime.now(),
+                reason=reason,
+            )
+        # the missing key-account records first (a statement does not see the rows its own
+        # CTEs insert); in propose-only mode only for customers with a proposal
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH batch AS (%(batch)s)
+                INSERT INTO sfa_key_account
+                    (partner_id, company_id, name, is_key, health_assessed,
+                     create_uid, create_date, write_uid, write_date)
+                SELECT b.partner_id, %(company)s, p.name, FALSE, FALSE,
+                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM batch b JOIN res_partner p ON p.id = b.partner_id
+                 WHERE (b.apply OR NOT %(propose_only)s)
+                   AND NOT EXISTS (SELECT 1 FROM sfa_key_account a
+                                    WHERE a.partner_id = b.partner_id
+                                      AND a.company_id = %(company)s)
+                ON CONFLICT (partner_id, company_id) DO NOTHING
+                """,
+                batch=batch,
+                company=self.company_id.id,
+                uid=self.env.uid,
+                now=now,
+                propose_only=propose_only,
+            )
+        )
+        [(changed,)] = self.env.execute_query(
+            SQL(
+                """
+                WITH batch AS MATERIALIZED (%(batch)s),
+                done AS (
+                    UPDATE sfa_key_account_selection_line l SET done = TRUE
+                      FROM batch b WHERE l.id = b.id
+                ),
+                applied (id, from_tier, to_tier) AS (%(apply)s)
+                %(history)s
+                """,
+                batch=batch,
+                apply=apply,
+                history=history,
+            )
+        )
+        Account.invalidate_model()
+        self.env["sfa.key.account.tier.history"].invalidate_model()
+        self.env["sfa.key.account.selection.line"].invalidate_model(["done"])
+        return changed
+
+    def _pending_count(self):
+        """Lines of these previews not applied yet."""
+        return self.env["sfa.key.account.selection.line"].search_count(
+            [("selection_id", "in", self.ids), ("done", "=", False)]
+        )
+
+    def _retier_pending(self):
+        """The job's previews with lines left to apply; the others are marked done."""
+        pending = {
+            wizard
+            for [wizard] in self.env["sfa.key.account.selection.line"]._read_group(
+                [("selection_id", "in", self.ids), ("done", "=", False)], ["selection_id"]
+            )
+        }
+        finished = self.filtered(lambda w: w not in pending)
+        finished.write({"state": "new"})  # done for this run
+        return self - finished
 
     @api.model
-    def _cron_retier(self):
-        """Monthly re-tiering of every company that has tiers: propose (a note on each
-        customer whose tier would change) or, when configured, apply."""
-        # sudo: one setting, read by the scheduled job
-        auto = self.env["ir.config_parameter"].sudo().get_param(AUTO_APPLY_PARAM)
-        companies = self.env["sfa.key.account.tier"].search([]).company_id
+    def _retier_run(self, companies):
+        """The job's previews of the current run for these companies: the unfinished ones,
+        else new ones, ranked now."""
+        wizards = self.search(
+            [("is_job", "=", True), ("state", "=", "computed"), ("company_id", "in", companies.ids)]
+        )
+        if wizards:
+            return wizards
         for company in companies:
-            wizard = self.with_company(company).create({"company_id": company.id})
+            wizard = self.with_company(company).create({"company_id": company.id, "is_job": True})
             wizard.action_compute()
-            changes = wizard.line_ids.filtered("is_change")
-            if auto:
-                wizard.action_apply()
-                continue
-            none = self.env._("no tier")
-            bodies = {
-                line.partner_id.id: Markup("%s")
-                % self.env._(
-                    "Proposed by the monthly 80/20 re-tiering: %(old)s → %(new)s "
-                    "(rank %(rank)s, %(share).1f%% of revenue). Apply it with "
-                    "CRM > Key Accounts > 80/20 Selection.",
-                    old=line.current_tier_id.name or none,
-                    new=line.proposed_tier_id.name or none,
-                    rank=line.rank,
-                    share=line.share,
-                )
-                for line in changes
-            }
-            accounts = wizard._accounts(changes)
-            self.env["sfa.key.account"].browse(
-                [accounts[pid].id for pid in bodies]
-            )._message_log_batch(bodies={accounts[pid].id: body for pid, body in bodies.items()})
+            wizards |= wizard
+        return wizards
+
+    @api.model
+    def _cron_retier(self, batch_size=RETIER_BATCH):
+        """The monthly job: :meth:`_retier_step` over every company that has tiers."""
+        companies = self.env["sfa.key.account.tier"].search([]).company_id
+        return self._retier_step(companies, batch_size)
+
+    @api.model
+    def _retier_step(self, companies, batch_size):
+        """Re-tier ``companies``: propose (the key accounts
+        show the proposed tier: filter "Tier change proposed") or, when configured, apply.
+
+        One batch of customers per call: the ranking is stored once per run (a preview the
+        job keeps, ``is_job``) and the following calls continue it, so a run that stops
+        resumes where it stopped; the cron runner commits after each call
+        (``_notify_progress``), so no more than a batch of customers is locked at a time. A
+        call made while another worker is inside a batch leaves the work to that worker.
+        Returns the number of customers left."""
+        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", RETIER_LOCK))
+        if not self.env.cr.fetchone()[0]:
+            _logger.info("80/20 re-tiering: another worker is on it")
+            return 0
+        # sudo: one setting, read by the scheduled job
+        auto = bool(self.env["ir.config_parameter"].sudo().get_param(AUTO_APPLY_PARAM))
+        wizards = self._retier_run(companies)
+        todo = wizards._retier_pending()
+        if todo:
+            wizard = todo[0]
+            changed = wizard._apply_batch(limit=batch_size, propose_only=not auto)
+            _logger.info(
+                "80/20 re-tiering of %s: %s tier changes %s in this batch",
+                wizard.company_id.name,
+                changed,
+                "applied" if auto else "proposed",
+            )
+            todo = todo._retier_pending()
+        remaining = todo._pending_count()
+        self.env["ir.cron"]._notify_progress(done=batch_size, remaining=remaining)
+        return remaining

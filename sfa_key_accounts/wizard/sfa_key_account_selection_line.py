@@ -21,3 +21,5 @@ class SfaKeyAccountSelectionLine(models.TransientModel):
     proposed_tier_id = fields.Many2one("sfa.key.account.tier", readonly=True)
     is_change = fields.Boolean("Change", readonly=True)
     to_apply = fields.Boolean("Apply", help="Untick to keep this customer's current tier.")
+    # applied already (the monthly job applies a preview in batches)
+    done = fields.Boolean(readonly=True)
