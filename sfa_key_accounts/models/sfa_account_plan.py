@@ -2,11 +2,19 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from ..engine import health
 from .nullable_float import NullableFloat
 
 LIVE_STATES = ("active", "review")
+# the stored health figures of a plan (_compute_health), in the order of the bulk UPDATE
+HEALTH_FIELDS = (
+    "health_score",
+    "health_assessed",
+    *(f"health_{kind}" for kind in health.KINDS),
+    *(f"health_{kind}_assessed" for kind in health.KINDS),
+)
 REVIEW_INTERVAL_MONTHS = (1, 60)
 
 
@@ -163,22 +171,101 @@ class SfaAccountPlan(models.Model):
         "assessment_ids.weight",
     )
     def _compute_health(self):
-        for plan in self:
-            parts = {kind: [] for kind in health.KINDS}
-            signals = []
-            for line in plan.assessment_ids:
-                if line.kind == health.SIGNAL:
-                    signals.append((line.weight, line.present))
-                else:
-                    score = int(line.score) if line.score else None
-                    parts[line.kind].append((line.weight, health.score_fraction(score)))
-            parts[health.SIGNAL] = health.signal_items(signals)  # the checklist as a whole
-            score, breakdown = health.health_score(parts)
-            plan.health_score = score
-            plan.health_assessed = score is not None
-            for kind in health.KINDS:
-                plan[f"health_{kind}"] = breakdown[kind]
-                plan[f"health_{kind}_assessed"] = breakdown[kind] is not None
+        for plan, values in self._sfa_health_values().items():
+            plan.update(values)
+
+    def _sfa_health_values(self):
+        """{plan: {health field: value}} from the plans' answers: one query for all saved
+        plans, the cache for plans being edited (onchange)."""
+        answers = {plan: [] for plan in self}
+        saved = self.filtered(lambda p: isinstance(p.id, int))
+        if saved:
+            self.env["sfa.account.plan.assessment"].flush_model(
+                ["plan_id", "kind", "weight", "present", "score"]
+            )
+            by_id = {plan.id: plan for plan in saved}
+            for plan_id, kind, weight, present, score in self.env.execute_query(
+                SQL(
+                    """SELECT plan_id, kind, weight, present, score
+                         FROM sfa_account_plan_assessment
+                        WHERE plan_id = ANY(%s) ORDER BY id""",
+                    saved.ids,
+                )
+            ):
+                answers[by_id[plan_id]].append((kind, weight or 0.0, present, score))
+        for plan in self - saved:
+            answers[plan] = [
+                (line.kind, line.weight, line.present, line.score) for line in plan.assessment_ids
+            ]
+        return {plan: self._sfa_health_of(items) for plan, items in answers.items()}
+
+    @staticmethod
+    def _sfa_health_of(answers):
+        """The health fields of one plan from its ``(kind, weight, present, score)`` answers
+        (engine.health does the arithmetic)."""
+        parts = {kind: [] for kind in health.KINDS}
+        signals = []
+        for kind, weight, present, score in answers:
+            if kind == health.SIGNAL:
+                signals.append((weight, present))
+            elif kind in parts:
+                parts[kind].append((weight, health.score_fraction(int(score) if score else None)))
+        parts[health.SIGNAL] = health.signal_items(signals)  # the checklist as a whole
+        score, breakdown = health.health_score(parts)
+        values = {"health_score": score, "health_assessed": score is not None}
+        for kind in health.KINDS:
+            values[f"health_{kind}"] = breakdown[kind]
+            values[f"health_{kind}_assessed"] = breakdown[kind] is not None
+        return values
+
+    def _sfa_recompute_health(self):
+        """Recompute the health of many plans at once (e.g. after a criterion's weight
+        changed): the answers in one query, the figures by the engine, and one UPDATE of only
+        the plans whose figures changed; their key accounts follow."""
+        for fname in HEALTH_FIELDS:  # done below, in bulk, rather than by the ORM
+            self.env.remove_to_compute(self._fields[fname], self)
+        self.flush_recordset(HEALTH_FIELDS)
+        stored = {
+            row[0]: row[1:]
+            for row in self.env.execute_query(
+                SQL(
+                    "SELECT id, %s FROM sfa_account_plan WHERE id = ANY(%s)",
+                    SQL(", ").join(SQL.identifier(f) for f in HEALTH_FIELDS),
+                    self.ids,
+                )
+            )
+        }
+        changed = {
+            plan.id: row
+            for plan, values in self._sfa_health_values().items()
+            if (row := tuple(values[f] for f in HEALTH_FIELDS)) != stored.get(plan.id)
+        }
+        if not changed:
+            return self.browse()
+        plans = self.browse(list(changed))
+        plans.modified(HEALTH_FIELDS, before=True)
+        columns = list(zip(*changed.values(), strict=True))
+        self.env.cr.execute(
+            SQL(
+                """UPDATE sfa_account_plan p SET %(sets)s, write_uid = %(uid)s,
+                          write_date = now() AT TIME ZONE 'UTC'
+                     FROM unnest(%(ids)s::int[], %(arrays)s) AS v(id, %(names)s)
+                    WHERE p.id = v.id""",
+                sets=SQL(", ").join(
+                    SQL("%s = v.%s", SQL.identifier(f), SQL.identifier(f)) for f in HEALTH_FIELDS
+                ),
+                uid=self.env.uid,
+                ids=list(changed),
+                arrays=SQL(", ").join(
+                    SQL("%s::%s[]", list(col), SQL("bool" if f.endswith("assessed") else "float8"))
+                    for f, col in zip(HEALTH_FIELDS, columns, strict=True)
+                ),
+                names=SQL(", ").join(SQL.identifier(f) for f in HEALTH_FIELDS),
+            )
+        )
+        plans.invalidate_recordset(HEALTH_FIELDS)
+        plans.modified(HEALTH_FIELDS)
+        return plans
 
     @api.depends("health_assessed")
     @api.depends_context("lang")

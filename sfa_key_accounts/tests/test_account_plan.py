@@ -196,6 +196,34 @@ class TestAccountPlan(SfaCommon):
         self.assertEqual(self.key_account.current_plan_id, self.plan)
         self.assertAlmostEqual(self.key_account.health, 5350 / 85)
 
+    def test_bulk_recompute_writes_only_changed_plans(self):
+        """A criterion's weight changes: the bulk recompute gives the figures the formula
+        gives, writes only the plans whose figures changed, and their key accounts follow."""
+        self._answers("signal")[:3].write({"present": True})
+        self._answers("indicator").write({"score": "5"})
+        self.plan.action_activate()
+        untouched = self._plan(
+            name="Untouched", date_start=date(2027, 1, 1), date_end=date(2027, 12, 31)
+        )
+        # signals 30, indicators 100: (40 x 30 + 30 x 100) / 70 = 60
+        self.assertAlmostEqual(self.plan.health_score, 60.0)
+        self.env.flush_all()
+        # the first signal now weighs 20 of 110 (the stored figures are left stale on purpose)
+        self.env.cr.execute(
+            "UPDATE sfa_account_plan_assessment SET weight = 20 WHERE id = %s",
+            [self._answers("signal")[0].id],
+        )
+        self.env.invalidate_all()
+        plans = self.plan | untouched
+        changed = plans._sfa_recompute_health()
+        self.assertEqual(changed, self.plan)  # Untouched has no answer: nothing to write
+        # signals (20 + 10 + 10) / 110 x 100 = 36.36; (40 x 36.36 + 30 x 100) / 70
+        signal = 4000 / 110
+        self.assertAlmostEqual(self.plan.health_signal, signal)
+        self.assertAlmostEqual(self.plan.health_score, (40 * signal + 3000) / 70)
+        self.assertAlmostEqual(self.key_account.health, (40 * signal + 3000) / 70)
+        self.assertFalse(plans._sfa_recompute_health())  # nothing left to change
+
     def test_weights_not_summing_to_100_block_activation(self):
         self.env.ref("sfa_key_accounts.health_indicator_01").weight = 25  # 30 -> 25: sum 95
         with self.assertRaisesRegex(UserError, "Evaluation indicator = 95"):

@@ -113,6 +113,49 @@ class TestRankingQueries(SfaCommon):
         self.assertEqual(counts, [RETIER_BATCH_QUERIES, RETIER_BATCH_QUERIES])
 
 
+# Bulk health of account plans: answers read once, one UPDATE of the changed plans, their
+# key accounts' related health recomputed
+HEALTH_QUERIES = 7
+
+
+@tagged("post_install", "-at_install")
+class TestHealthQueries(SfaCommon):
+    def _plans(self, count):
+        partners = self._customers(*(f"Health {count} {i}" for i in range(count)))
+        plans = self.env["sfa.account.plan"].create(
+            [
+                {
+                    "name": f"Plan {p.name}",
+                    "partner_id": p.id,
+                    "user_id": self.user_rep.id,
+                    "company_id": self.company.id,
+                    "date_start": date(2026, 1, 1),
+                    "date_end": date(2026, 12, 31),
+                }
+                for p in partners
+            ]
+        )
+        plans.assessment_ids.filtered(lambda a: a.kind != "signal").write({"score": "4"})
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE sfa_account_plan SET health_score = 0 WHERE id = ANY(%s)", [plans.ids]
+        )
+        self.env.invalidate_all()
+        return plans
+
+    def test_bulk_health_query_count_constant(self):
+        counts = []
+        for count in (3, 30):
+            plans = self._plans(count)
+            start = self.cr.sql_log_count
+            changed = plans._sfa_recompute_health()
+            self.env.flush_all()
+            counts.append(self.cr.sql_log_count - start)
+            self.assertEqual(len(changed), count)
+            self.assertEqual(set(plans.mapped("health_score")), {75.0})  # every score 4 of 5
+        self.assertEqual(counts, [HEALTH_QUERIES, HEALTH_QUERIES])
+
+
 # A deal's form as a salesperson opens it, with a political map of 3 or of 40 people
 # (the goal: under 25 whatever the map size)
 DEAL_FORM_QUERIES = 24
