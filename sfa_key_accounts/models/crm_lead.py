@@ -1,13 +1,21 @@
+import logging
+
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from ..engine import politics
 from .sfa_access_mixin import is_trusted, trusted
 from .sfa_comp_credit_split import SPLIT_BATCH
 
+_logger = logging.getLogger(__name__)
+
 STALE_DAYS_PARAM = "sfa_key_accounts.stale_days"
+# Where the daily map job stopped (last deal id done; 0: start over) and its batch size
+MAP_JOB_PARAM = "sfa_key_accounts.map_job_last_id"
+MAP_BATCH = 1000
 DEFAULT_STALE_DAYS = 30
 # The server-only permission to move past the gates (sfa_access_mixin.trusted): only the
 # override wizard grants it, after checking that the user is a sales manager and has given a
@@ -110,48 +118,128 @@ class CrmLead(models.Model):
     )
     def _compute_political_map(self):
         """Flags, score and status of every lead of self in a constant number of queries."""
-        contacts_by_lead = self._sfa_map_contacts()
-        stale_days = self._sfa_stale_days()
-        for lead in self:
-            contacts = contacts_by_lead.get(lead.id, [])
-            if not contacts and not lead.team_id.sfa_use_political_map:
-                lead.red_flag_codes = False
-                lead.political_map_score = 0
-                lead.political_map_status = False
-                continue
-            flags, score, status = politics.assess(contacts, stale_days)
-            lead.red_flag_codes = ",".join(flags) or False
+        for lead, (codes, score, status) in self._sfa_map_figures().items():
+            lead.red_flag_codes = codes
             lead.political_map_score = score
             lead.political_map_status = status
 
-    def _sfa_map_contacts(self):
-        """{lead id: [engine MapContact]}: one read of the deal contacts (one per person and
-        deal, with all their roles), one of their roles and stakeholders and one query for the
-        CRM's contact statistics, however many leads."""
-        real = self.filtered("id")
-        if real and all(isinstance(i, int) for i in real.ids):
-            contacts = self.env["sfa.deal.contact"].search_fetch(
-                [("lead_id", "in", real.ids)],
-                ["lead_id", "stakeholder_id", "role_ids", "attitude", "influence", "time_spent"],
+    def _sfa_map_figures(self):
+        """{lead: (red flag codes, score, status)} as stored, from the engine."""
+        contacts_by_lead = self._sfa_map_contacts()
+        stale_days = self._sfa_stale_days()
+        figures = {}
+        for lead in self:
+            contacts = contacts_by_lead.get(lead.id, [])
+            if not contacts and not lead.team_id.sfa_use_political_map:
+                figures[lead] = (False, 0, False)
+                continue
+            flags, score, status = politics.assess(contacts, stale_days)
+            figures[lead] = (",".join(flags) or False, score, status)
+        return figures
+
+    def _sfa_refresh_map_figures(self):
+        """Bring the stored map figures of these saved deals up to date in bulk (the daily
+        job): the figures of all of them from one read of their contacts, then one UPDATE of
+        only the deals whose figures changed. Returns those deals."""
+        self.flush_recordset([*MAP_FIGURES, "team_id"])
+        stored = {
+            row[0]: row[1:]
+            for row in self.env.execute_query(
+                SQL(
+                    """SELECT id, COALESCE(red_flag_codes, ''), COALESCE(political_map_score, 0),
+                              COALESCE(political_map_status, '')
+                         FROM crm_lead WHERE id = ANY(%s)""",
+                    self.ids,
+                )
             )
-        else:  # onchange on records not saved yet
-            contacts = self.deal_contact_ids
-        stakeholders = contacts.stakeholder_id
-        stakeholders.fetch(["partner_id", "circle"])
-        contacts.role_ids.fetch(["code"])
-        stats = stakeholders._contact_stats()
+        }
+        changed = {
+            lead.id: (codes or "", score, status or "")
+            for lead, (codes, score, status) in self._sfa_map_figures().items()
+            if (codes or "", score, status or "") != stored.get(lead.id)
+        }
+        for fname in MAP_FIGURES:
+            self.env.remove_to_compute(self._fields[fname], self)
+        if not changed:
+            return self.browse()
+        leads = self.browse(list(changed))
+        codes, scores, statuses = zip(*changed.values(), strict=True)
+        self.env.cr.execute(
+            SQL(
+                """UPDATE crm_lead l
+                      SET red_flag_codes = NULLIF(v.codes, ''), political_map_score = v.score,
+                          political_map_status = NULLIF(v.status, ''),
+                          write_uid = %(uid)s, write_date = now() AT TIME ZONE 'UTC'
+                     FROM unnest(%(ids)s::int[], %(codes)s::varchar[], %(scores)s::int[],
+                                 %(statuses)s::varchar[]) AS v(id, codes, score, status)
+                    WHERE l.id = v.id""",
+                uid=self.env.uid,
+                ids=list(changed),
+                codes=list(codes),
+                scores=list(scores),
+                statuses=list(statuses),
+            )
+        )
+        leads.invalidate_recordset([*MAP_FIGURES, "write_uid", "write_date"], flush=False)
+        return leads
+
+    def _sfa_map_contacts(self):
+        """{lead id: [engine MapContact]}: one query for the deal contacts of all the saved
+        leads (one per person and deal, with all their role codes, the person's circle) and
+        one for the CRM's contact statistics, however many leads; the cache for leads being
+        edited (onchange)."""
+        rows = []
+        saved = self.filtered(lambda lead: isinstance(lead.id, int))
+        if saved:
+            self.env["sfa.deal.contact"].flush_model(
+                ["lead_id", "stakeholder_id", "role_ids", "attitude", "influence", "time_spent"]
+            )
+            self.env["sfa.stakeholder"].flush_model(["partner_id", "circle"])
+            rows = self.env.execute_query(
+                SQL(
+                    """
+                    SELECT dc.lead_id, dc.stakeholder_id, s.partner_id,
+                           ARRAY(SELECT DISTINCT r.code
+                                   FROM sfa_deal_contact_role_rel rel
+                                   JOIN sfa_buying_role r ON r.id = rel.role_id
+                                  WHERE rel.contact_id = dc.id
+                               ORDER BY r.code),
+                           dc.attitude, dc.influence, dc.time_spent, s.circle
+                      FROM sfa_deal_contact dc
+                      JOIN sfa_stakeholder s ON s.id = dc.stakeholder_id
+                     WHERE dc.lead_id = ANY(%s)
+                  ORDER BY dc.lead_id, dc.id
+                    """,
+                    saved.ids,
+                )
+            )
+        for lead in self - saved:  # onchange on records not saved yet
+            rows.extend(
+                (
+                    lead.id,
+                    c.stakeholder_id.id,
+                    c.stakeholder_id.partner_id.id,
+                    sorted(set(c.role_ids.mapped("code"))),
+                    c.attitude,
+                    c.influence,
+                    c.time_spent,
+                    c.stakeholder_id.circle,
+                )
+                for c in lead.deal_contact_ids
+            )
+        stats = self.env["sfa.stakeholder"]._contact_stats_of({row[2] for row in rows})
         now = fields.Datetime.now()
         result = {}
-        for contact in contacts:
-            last = stats.get(contact.stakeholder_id.partner_id.id, (None, 0, 0))[0]
-            result.setdefault(contact.lead_id.id, []).append(
+        for lead_id, stakeholder_id, partner_id, codes, attitude, influence, spent, circle in rows:
+            last = stats.get(partner_id, (None, 0, 0))[0]
+            result.setdefault(lead_id, []).append(
                 politics.MapContact(
-                    contact.stakeholder_id.id,
-                    tuple(sorted(set(contact.role_ids.mapped("code")))),
-                    contact.attitude or "neutral",
-                    contact.influence,
-                    int(contact.time_spent or 0),
-                    contact.stakeholder_id.circle,
+                    stakeholder_id,
+                    tuple(codes),
+                    attitude or "neutral",
+                    influence,
+                    int(spent or 0),
+                    circle,
                     (now - last).days if last else None,
                 )
             )
@@ -524,18 +612,53 @@ class CrmLead(models.Model):
         )._sfa_recompute_maps()
 
     @api.model
-    def _cron_refresh_political_maps(self):
-        """Daily: staleness depends on time, so recompute the maps of open deals."""
-        leads = self.search(
-            [
-                *OPEN_DEALS,
-                "|",
-                ("deal_contact_ids", "!=", False),
-                ("team_id.sfa_use_political_map", "=", True),
-            ]
+    def _sfa_mapped_deals_after(self, after):
+        """FROM ... WHERE of the open deals with people on their map, after id ``after``."""
+        return SQL(
+            """FROM crm_lead l JOIN crm_stage s ON s.id = l.stage_id
+              WHERE l.type = 'opportunity' AND l.active AND s.is_won IS NOT TRUE AND l.id > %s
+                AND EXISTS (SELECT 1 FROM sfa_deal_contact dc WHERE dc.lead_id = l.id)""",
+            after,
         )
-        leads._sfa_recompute_maps()
-        leads.flush_recordset()
+
+    @api.model
+    def _cron_refresh_political_maps(self, batch_size=MAP_BATCH):
+        """Daily: staleness depends on time, so the maps of open deals with people on them
+        follow (a map without people does not change with time). One batch of deals per
+        call, in id order, from where the last call stopped (kept in a setting); the cron
+        runner commits after each call. Only the deals whose figures change are written.
+        Returns the number of deals left."""
+        # sudo: the job's own bookmark
+        ICP = self.env["ir.config_parameter"].sudo()
+        after = int(ICP.get_param(MAP_JOB_PARAM) or 0)
+        self.env["sfa.deal.contact"].flush_model(["lead_id"])
+        self.flush_model(["type", "active", "stage_id"])
+        ids = [
+            lead_id
+            for [lead_id] in self.env.execute_query(
+                SQL(
+                    "SELECT l.id %s ORDER BY l.id LIMIT %s",
+                    self._sfa_mapped_deals_after(after),
+                    batch_size + 1,
+                )
+            )
+        ]
+        batch, more = ids[:batch_size], len(ids) > batch_size
+        changed = self.browse(batch)._sfa_refresh_map_figures()
+        ICP.set_param(MAP_JOB_PARAM, str(batch[-1]) if more else "0")
+        remaining = 0
+        if more:
+            [(remaining,)] = self.env.execute_query(
+                SQL("SELECT count(*) %s", self._sfa_mapped_deals_after(batch[-1]))
+            )
+        _logger.info(
+            "Political maps: %s deals read, %s changed, %s left",
+            len(batch),
+            len(changed),
+            remaining,
+        )
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=remaining)
+        return remaining
 
     # --- compensation: credit splits (业绩归属) and the what-if -----------------------------
     sfa_credit_split_ids = fields.One2many(

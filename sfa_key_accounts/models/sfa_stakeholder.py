@@ -162,7 +162,12 @@ class SfaStakeholder(models.Model):
         """{partner id: (last contact, meetings, messages in the last 90 days)} from what the
         CRM recorded with these people: meetings they attend, messages they wrote or
         received, notes and done activities on their contact record. One query for all."""
-        partner_ids = list(set(self.partner_id.ids))
+        return self._contact_stats_of(self.partner_id.ids)
+
+    @api.model
+    def _contact_stats_of(self, partner_ids):
+        """:meth:`_contact_stats` of these partner ids."""
+        partner_ids = list(set(partner_ids) - {False, None})
         if not partner_ids:
             return {}
         self.env["calendar.event"].flush_model(["start", "active", "partner_ids"])

@@ -156,6 +156,11 @@ class TestHealthQueries(SfaCommon):
         self.assertEqual(counts, [HEALTH_QUERIES, HEALTH_QUERIES])
 
 
+# One batch of the daily political-map job (deals read, contacts, contact statistics, the
+# UPDATE of the changed deals, the bookmark)
+MAP_JOB_QUERIES = 8
+
+
 # A deal's form as a salesperson opens it, with a political map of 3 or of 40 people
 # (the goal: under 25 whatever the map size)
 DEAL_FORM_QUERIES = 24
@@ -208,3 +213,25 @@ class TestDealFormQueries(SfaDealCommon):
             deal.with_user(self.user_rep).web_read(spec)
             counts.append(self.cr.sql_log_count - start)
         self.assertEqual(counts[1:], [DEAL_FORM_QUERIES] * 3)
+
+    def test_map_job_batch_query_count_constant(self):
+        """A batch of the daily map job costs the same for 2 deals as for 10, maps of 3 and
+        of 40 people included."""
+        counts = []
+        Lead = self.env["crm.lead"]
+        for sizes in ((3, 40), (3, 40, 3, 40, 3, 40, 3, 40, 3, 40)):
+            deals = Lead.browse([self._deal_with_map(size).id for size in sizes])
+            self.env["ir.config_parameter"].set_param(
+                "sfa_key_accounts.map_job_last_id", str(deals[0].id - 1)
+            )
+            self.env.cr.execute(
+                "UPDATE crm_lead SET political_map_score = 0 WHERE id = ANY(%s)", [deals.ids]
+            )
+            self.env.flush_all()
+            self.env.invalidate_all()
+            start = self.cr.sql_log_count
+            Lead._cron_refresh_political_maps(batch_size=len(sizes))
+            self.env.flush_all()
+            counts.append(self.cr.sql_log_count - start)
+            self.assertTrue(all(deals.mapped("political_map_score")))  # every one rewritten
+        self.assertEqual(counts, [MAP_JOB_QUERIES, MAP_JOB_QUERIES])

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
 from odoo import Command, fields
@@ -101,6 +102,41 @@ class TestPoliticalMap(SfaDealCommon):
             self.deal, self.env["crm.lead"].search([("political_map_status", "=", "green")])
         )
         self.assertNotIn(self.deal, self.env["crm.lead"].search([("red_flag_codes", "!=", False)]))
+
+    def test_daily_job_batches_resumes_and_writes_only_changes(self):
+        """Forty days without contact make the decision makers stale: the daily job finds it
+        one batch at a time, continues where it stopped, and writes only what changed."""
+        second = self._deal("Second mapped deal")
+        for deal in (self.deal, second):
+            self._add(deal, self.dora, "D", "champion", influence="high", time_spent="3")
+            self._add(deal, self.abe, "A", "support", time_spent="2")
+        self._meet(self.dora.partner_id, 1)
+        self._meet(self.abe.partner_id, 1)
+        Lead = self.env["crm.lead"]
+        self.env["ir.config_parameter"].set_param("sfa_key_accounts.map_job_last_id", "0")
+        Lead._cron_refresh_political_maps()
+        # the other deals of the database with a map are refreshed too; ours are green
+        self.assertEqual(
+            (self.deal.political_map_status, second.political_map_status), ("green", "green")
+        )
+        self.assertFalse(Lead.browse((self.deal | second).ids)._sfa_refresh_map_figures())
+        with freeze_time(fields.Datetime.now() + timedelta(days=40)):
+            self.env["ir.config_parameter"].set_param(
+                "sfa_key_accounts.map_job_last_id", str(self.deal.id - 1)
+            )
+            self.assertEqual(Lead._cron_refresh_political_maps(batch_size=1), 1)  # second left
+            self.assertEqual(self.deal.red_flag_codes, "stale_key_player")
+            self.assertEqual(second.red_flag_codes, False)
+            self.assertEqual(Lead._cron_refresh_political_maps(batch_size=1), 0)
+            self.assertEqual(second.red_flag_codes, "stale_key_player")
+            self.assertEqual(
+                self.env["ir.config_parameter"].get_param("sfa_key_accounts.map_job_last_id"),
+                "0",  # done: the next run starts over
+            )
+            # one INFO flag: 100 - 5
+            self.assertEqual(
+                (self.deal.political_map_score, self.deal.political_map_status), (95, "amber")
+            )
 
     def test_meeting_updates_last_contact_and_suggested_level(self):
         self.assertFalse(self.dora.last_contact_date)
