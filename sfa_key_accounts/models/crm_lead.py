@@ -520,6 +520,7 @@ class CrmLead(models.Model):
         return missing
 
     # --- actions ------------------------------------------------------------------------------
+    @api.readonly
     def action_open_political_map(self):
         """The org chart of this deal's buying centre."""
         self.ensure_one()
@@ -548,6 +549,7 @@ class CrmLead(models.Model):
             "name": worksheet.name,
         }
 
+    @api.readonly
     def action_print_political_map(self):
         # data={} rather than None: an XML-RPC answer cannot hold None
         return self.env.ref("sfa_key_accounts.crm_lead_political_map_report").report_action(

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 GROUP_USER = "sfa_key_accounts.group_sfa_user"
 
@@ -47,6 +47,7 @@ class ResPartner(models.Model):
             partner.stakeholder_count = stakeholders.get(partner, 0)
             partner.value_worksheet_count = worksheets.get(partner, 0)
 
+    @api.readonly
     def action_view_key_account(self):
         """The customer's key-account record(s) the user may read."""
         self.ensure_one()
@@ -62,6 +63,7 @@ class ResPartner(models.Model):
             action.update(view_mode="form", res_id=accounts.id, views=[(False, "form")])
         return action
 
+    @api.readonly
     def action_view_key_account_plans(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -71,6 +73,7 @@ class ResPartner(models.Model):
         action["context"] = {"default_partner_id": self.id}
         return action
 
+    @api.readonly
     def action_view_stakeholders(self):
         """The account's buying centre as an org chart (reports-to lines)."""
         self.ensure_one()
@@ -81,6 +84,7 @@ class ResPartner(models.Model):
         action["context"] = {"default_account_id": self.commercial_partner_id.id}
         return action
 
+    @api.readonly
     def action_view_value_worksheets(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

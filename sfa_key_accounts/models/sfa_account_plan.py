@@ -409,6 +409,7 @@ class SfaAccountPlan(models.Model):
         self._sync_assessments()
         return True
 
+    @api.readonly
     def action_print(self):
         # data={}: report_action's default data=None cannot be marshalled by XML-RPC
         return self.env.ref("sfa_key_accounts.sfa_account_plan_report").report_action(self, data={})

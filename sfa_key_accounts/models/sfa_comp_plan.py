@@ -166,6 +166,7 @@ class SfaCompPlan(models.Model):
             "view_mode": "form",
         }
 
+    @api.readonly
     def action_view_assignments(self):
         self.ensure_one()
         return {

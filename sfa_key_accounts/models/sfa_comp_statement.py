@@ -952,6 +952,7 @@ class SfaCompStatement(models.Model):
         )
         return existing | new
 
+    @api.readonly
     def action_view_lines(self):
         self.ensure_one()
         return {

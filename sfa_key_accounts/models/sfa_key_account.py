@@ -2,7 +2,9 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
+from ..engine import ranking
 from .nullable_float import NullableFloat
 from .sfa_access_mixin import is_trusted
 
@@ -250,6 +252,28 @@ class SfaKeyAccount(models.Model):
             by_partner.update({account.partner_id.id: account for account in created})
         return by_partner
 
+    @api.model
+    @api.readonly
+    def sfa_concentration_curve(self):
+        """Points of the current company's concentration (Pareto) curve from the last applied
+        80/20 ranking: ``[{"customer_share": %, "revenue_share": %}]``, best customers first.
+        Read-only: served by a read replica where there is one (README, "read replica")."""
+        self.check_access("read")
+        self.flush_model(["rank", "revenue", "cumulative_share", "company_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT id, revenue, rank, cumulative_share FROM sfa_key_account
+                    WHERE company_id = %s AND revenue > 0 ORDER BY rank, id""",
+                self.env.company.id,
+            )
+        )
+        ranked = [ranking.Ranked(key, rev, rank, 0.0, cum, None) for key, rev, rank, cum in rows]
+        return [
+            {"customer_share": customers, "revenue_share": revenue}
+            for customers, revenue in ranking.concentration(ranked)
+        ]
+
+    @api.readonly
     def action_view_plans(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -262,10 +286,12 @@ class SfaKeyAccount(models.Model):
         }
         return action
 
+    @api.readonly
     def action_view_stakeholders(self):
         self.ensure_one()
         return self.partner_id.action_view_stakeholders()
 
+    @api.readonly
     def action_view_value_worksheets(self):
         self.ensure_one()
         return self.partner_id.action_view_value_worksheets()

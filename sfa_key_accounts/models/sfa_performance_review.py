@@ -282,6 +282,7 @@ class SfaPerformanceReview(models.Model):
             )
         return True
 
+    @api.readonly
     def action_view_ratings(self):
         self.ensure_one()
         return {

@@ -627,6 +627,7 @@ class SfaSalesTarget(models.Model):
             "context": {"default_target_id": self.id, "default_new_amount": self.amount},
         }
 
+    @api.readonly
     def action_view_children(self):
         self.ensure_one()
         return {

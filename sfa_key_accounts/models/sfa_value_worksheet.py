@@ -432,6 +432,7 @@ class SfaValueWorksheet(models.Model):
             "view_mode": "form",
         }
 
+    @api.readonly
     def action_view_benefits_by_phase(self):
         """This worksheet's benefits as a graph by phase (and pivot by category)."""
         self.ensure_one()
@@ -442,6 +443,7 @@ class SfaValueWorksheet(models.Model):
         action["display_name"] = self.env._("Benefits by phase: %s", self.name)
         return action
 
+    @api.readonly
     def action_print(self):
         # data={}: report_action's default data=None cannot be marshalled by XML-RPC
         return self.env.ref("sfa_key_accounts.sfa_value_worksheet_report").report_action(

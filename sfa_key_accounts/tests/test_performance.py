@@ -161,6 +161,29 @@ class TestHealthQueries(SfaCommon):
 MAP_JOB_QUERIES = 8
 
 
+# Marked @api.readonly: a client's call of these is served by a read replica when the
+# server has one (db_replica_host)
+READ_ONLY_METHODS = (
+    ("sfa.key.account", "sfa_concentration_curve"),
+    ("sfa.key.account", "action_view_plans"),
+    ("sfa.key.account", "action_view_stakeholders"),
+    ("sfa.key.account", "action_view_value_worksheets"),
+    ("crm.lead", "action_open_political_map"),
+    ("crm.lead", "action_print_political_map"),
+    ("res.partner", "action_view_key_account"),
+    ("res.partner", "action_view_key_account_plans"),
+    ("res.partner", "action_view_stakeholders"),
+    ("res.partner", "action_view_value_worksheets"),
+    ("sfa.account.plan", "action_print"),
+    ("sfa.value.worksheet", "action_print"),
+    ("sfa.value.worksheet", "action_view_benefits_by_phase"),
+    ("sfa.sales.target", "action_view_children"),
+    ("sfa.performance.review", "action_view_ratings"),
+    ("sfa.comp.plan", "action_view_assignments"),
+    ("sfa.comp.statement", "action_view_lines"),
+)
+
+
 # A deal's form as a salesperson opens it, with a political map of 3 or of 40 people
 # (the goal: under 25 whatever the map size)
 DEAL_FORM_QUERIES = 24
@@ -235,3 +258,53 @@ class TestDealFormQueries(SfaDealCommon):
             counts.append(self.cr.sql_log_count - start)
             self.assertTrue(all(deals.mapped("political_map_score")))  # every one rewritten
         self.assertEqual(counts, [MAP_JOB_QUERIES, MAP_JOB_QUERIES])
+
+    def _read_only(self, call):
+        """Run ``call`` in a read-only transaction, as on a read replica, then roll back."""
+        self.env.flush_all()
+        self.env.cr.execute("SAVEPOINT sfa_read_only")
+        self.env.cr.execute("SET TRANSACTION READ ONLY")
+        try:
+            return call()
+        finally:
+            self.env.cr.execute("ROLLBACK TO SAVEPOINT sfa_read_only")
+            self.env.invalidate_all()
+
+    def test_read_only_paths_need_no_write(self):
+        """What is marked read-only (served by a replica where there is one) runs in a
+        read-only transaction: the deal form with the what-if, the concentration curve,
+        the views and prints."""
+        for model, method in READ_ONLY_METHODS:
+            with self.subTest(model=model, method=method):
+                self.assertTrue(getattr(getattr(self.env[model], method), "_readonly", False))
+        deal = self._deal_with_map(3)
+        spec = self._spec()
+        rep_deal = deal.with_user(self.user_rep)
+        [values] = self._read_only(lambda: rep_deal.web_read(spec))
+        self.assertEqual(values["name"], "Map of 3")
+        first, second = self._customers("Curve One", "Curve Two")
+        for partner, rank, revenue, cumulative in ((first, 1, 800, 80), (second, 2, 200, 100)):
+            account = self._make_ka(partner)
+            self.env.cr.execute(
+                "UPDATE sfa_key_account SET rank = %s, revenue = %s, cumulative_share = %s "
+                "WHERE id = %s",
+                [rank, revenue, cumulative, account.id],
+            )
+        Account = self.env["sfa.key.account"].with_company(self.company)
+        self.assertEqual(
+            self._read_only(Account.sfa_concentration_curve),
+            [
+                {"customer_share": 50.0, "revenue_share": 80.0},
+                {"customer_share": 100.0, "revenue_share": 100.0},
+            ],
+        )
+        action = self._read_only(deal.action_open_political_map)
+        self.assertEqual(action["context"]["sfa_lead_id"], deal.id)
+        # the same answer as in a read/write transaction
+        self.assertEqual(
+            self._read_only(deal.action_print_political_map), deal.action_print_political_map()
+        )
+        self.assertEqual(
+            self._read_only(self.account.action_view_stakeholders)["domain"],
+            [("account_id", "=", self.account.id)],
+        )
