@@ -1,11 +1,15 @@
 # The developer loop. Each target is a script in scripts/ that says what it does.
-.PHONY: run test stop i18n lint engine mutate mutate-engine mutate-addon
+.PHONY: run test stop i18n lint engine mutate mutate-engine mutate-addon replica replica-stop
 run:   ## set up what is missing, create/update the demo database, serve http://127.0.0.1:8069
 	bash scripts/run.sh
 test:  ## every test tier, with a summary line per tier; non-zero exit on any failure
 	bash scripts/test.sh
-stop:  ## stop the project's own PostgreSQL cluster
+stop:  ## stop the project's own PostgreSQL cluster (and its read replica, if running)
 	bash scripts/stop.sh
+replica:  ## a streaming read replica of the project's cluster on port SFA_PG_PORT+1 (README)
+	bash scripts/replica.sh start
+replica-stop:  ## stop the read replica
+	bash scripts/replica.sh stop
 i18n:  ## export the translatable terms (.pot) and merge them into zh_CN.po and zh_TW.po
 	bash scripts/i18n.sh
 
