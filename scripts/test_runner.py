@@ -325,6 +325,8 @@ module.button_immediate_uninstall()
 env.invalidate_all()
 assert module.state == "uninstalled", module.state
 assert "sfa.account.plan" not in env, "models left behind"
+env.cr.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%%sfa%%'")
+assert not env.cr.fetchall(), "indexes left behind"
 # the CRM still works: its views render and its records read
 env["crm.lead"].get_views([(False, "form"), (False, "kanban"), (False, "list")])
 env["res.partner"].get_views([(False, "form")])

@@ -1,5 +1,7 @@
 from odoo.tools import SQL
 
+from .models.crm_lead import CLOSED_DEALS_INDEX
+
 # Records of the addon made without an xml id that point at records the addon's data made
 # (demo users, customers, deals, plans, the approval activity type): removed first, as
 # uninstalling drops them anyway, so that removing the data records is not refused by their
@@ -18,3 +20,5 @@ def uninstall_hook(env):
     env.cr.execute(SQL("UPDATE sfa_comp_statement_line SET origin_line_id = NULL"))
     for table in UNINSTALL_FIRST:
         env.cr.execute(SQL("DELETE FROM %s", SQL.identifier(table)))
+    # an index of Odoo's table, made by crm.lead.init (Odoo drops only the addon's own tables)
+    env.cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(CLOSED_DEALS_INDEX)))
