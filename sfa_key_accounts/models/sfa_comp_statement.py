@@ -200,22 +200,47 @@ class SfaCompStatement(models.Model):
                 f" - {statement.date_to or ''}"
             )
 
+    def _line_sums(self):
+        """{(statement, held): payout} and {(statement, "open"): open disputes} of the
+        lines: grouped queries for the saved statements, the lines in memory for those
+        being edited."""
+        saved = self.filtered(lambda s: isinstance(s.id, int))
+        sums = {}
+        if saved:
+            for statement, held, payout in self.env["sfa.comp.statement.line"]._read_group(
+                [("statement_id", "in", saved.ids)], ["statement_id", "held"], ["payout:sum"]
+            ):
+                sums[statement, held] = payout
+            for statement, count in self.env["sfa.comp.statement.line"]._read_group(
+                [("statement_id", "in", saved.ids), ("dispute_state", "=", "open")],
+                ["statement_id"],
+                ["__count"],
+            ):
+                sums[statement, "open"] = count
+        for statement in self - saved:
+            for held in (False, True):
+                lines = statement.line_ids.filtered(lambda x, h=held: x.held == h)
+                sums[statement, held] = sum(lines.mapped("payout"))
+            sums[statement, "open"] = len(
+                statement.line_ids.filtered(lambda x: x.dispute_state == "open")
+            )
+        return sums
+
     @api.depends("line_ids.payout", "line_ids.held", "credited_amount")
     def _compute_totals(self):
+        sums = self._line_sums()
         for statement in self:
-            lines = statement.line_ids
-            paid = sum(lines.filtered(lambda x: not x.held).mapped("payout"))
+            paid = sums.get((statement, False), 0.0)
             statement.total_payout = paid
-            statement.held_amount = sum(lines.filtered("held").mapped("payout"))
+            statement.held_amount = sums.get((statement, True), 0.0)
             credited = statement.credited_amount
             statement.cost_of_sales_pct = 100 * paid / credited if credited else 0.0
 
     @api.depends("line_ids.dispute_state")
     def _compute_open_dispute_count(self):
+        sums = self._line_sums()
         for statement in self:
-            statement.open_dispute_count = len(
-                statement.line_ids.filtered(lambda x: x.dispute_state == "open")
-            )
+            statement.open_dispute_count = sums.get((statement, "open"), 0)
 
     @api.depends_context("uid")
     @api.depends("team_id", "user_id")
@@ -408,8 +433,16 @@ class SfaCompStatement(models.Model):
         plans, targets, reviews, earlier statements, clawbacks and held lines; the lines
         are rebuilt in one create, keeping the holds and disputes of the lines found again."""
         Line = self.env["sfa.comp.statement.line"].sudo()
-        kept = self.line_ids._kept_marks()  # holds and disputes survive a recompute
-        self.line_ids.sudo().unlink()  # recomputing rebuilds them: nothing is added twice
+        # holds and disputes survive a recompute
+        kept = Line.search(
+            [
+                ("statement_id", "in", self.ids),
+                "|",
+                ("held", "=", True),
+                ("dispute_state", "!=", False),
+            ]
+        )._kept_marks()
+        Line._delete_of_statements(self)  # rebuilt: nothing is added twice
         self.env.flush_all()  # the queries below read the tables directly
         plans = self.env["sfa.comp.assignment"]._plans_of_statements(self)
         targets = self._won_revenue_targets()
@@ -466,9 +499,11 @@ class SfaCompStatement(models.Model):
                 "state": "computed",
                 "computed_on": fields.Datetime.now(),
             }
-        Line.create(vals_list)
+        # the statements first (they have no line now, so that no line follows their state
+        # through the ORM), then the lines in one INSERT
         for statement, vals in figures.items():
             trusted(statement.sudo(), STATEMENT_FLOW).write(vals)
+        Line._insert_rows(vals_list)
         self._ask_approval()
 
     def _ask_approval(self):

@@ -1,8 +1,34 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL, float_round
 
 from .nullable_float import NullableFloat
 from .sfa_comp_statement import line_key
+
+# The columns the statements' computation writes (_insert_rows), by kind: money (rounded to
+# the company's currency), a number of digits (floats rounded as their field is), other types.
+LINE_COLUMNS = {
+    "statement_id": "int",
+    "component_id": "int",
+    "line_type": "text",
+    "lead_id": "int",
+    "review_id": "int",
+    "origin_line_id": "int",
+    "share_pct": 2,
+    "deal_amount": "money",
+    "credited_amount": "money",
+    "lower_pct": 2,
+    "upper_pct": 2,
+    "rate_pct": 4,
+    "gross": "money",
+    "payout": "money",
+    "is_clawback": "bool",
+    "held": "bool",
+    "dispute_state": "text",
+    "dispute_reason": "text",
+    "note": "text",
+}
+SQL_TYPES = {"int": "int4", "text": "text", "bool": "bool", "money": "numeric"}
 
 
 class SfaCompStatementLine(models.Model):
@@ -107,6 +133,95 @@ class SfaCompStatementLine(models.Model):
             for line in self.sudo()
             if line.held or line.dispute_state
         }
+
+    # --- bulk writing by the statements' computation ------------------------------------------
+    @api.model
+    def _delete_of_statements(self, statements):
+        """Delete the lines of ``statements`` in one statement; the clawed-back / released
+        flags of the lines they pointed at follow."""
+        self.flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """DELETE FROM sfa_comp_statement_line WHERE statement_id = ANY(%s)
+                   RETURNING origin_line_id""",
+                statements.ids,
+            )
+        )
+        self._refresh_followed({origin for [origin] in rows if origin})
+        self.invalidate_model()
+
+    @api.model
+    def _refresh_followed(self, ids):
+        """The clawed-back / released flags of these lines, from the lines that point at
+        them (the stored _compute_followed, in SQL)."""
+        if ids:
+            self.env.cr.execute(
+                SQL(
+                    """
+                    UPDATE sfa_comp_statement_line o
+                       SET clawed_back = EXISTS (SELECT 1 FROM sfa_comp_statement_line c
+                                                  WHERE c.origin_line_id = o.id
+                                                    AND c.line_type = 'clawback'),
+                           released = EXISTS (SELECT 1 FROM sfa_comp_statement_line c
+                                               WHERE c.origin_line_id = o.id
+                                                 AND c.line_type = 'release')
+                     WHERE o.id = ANY(%s)
+                    """,
+                    list(ids),
+                )
+            )
+
+    @api.model
+    def _insert_rows(self, vals_list):
+        """Insert lines in one statement, with the values the ORM would store (money rounded
+        to the company's currency, the fields related to the statement copied from it), and
+        bring the clawed-back / released flags of the lines they point at up to date."""
+        statements = self.env["sfa.comp.statement"].browse(
+            {vals["statement_id"] for vals in vals_list}
+        )
+        currency = {s.id: s.company_id.currency_id for s in statements.sudo()}
+        columns = {name: [] for name in LINE_COLUMNS}
+        for vals in vals_list:
+            round_money = currency[vals["statement_id"]].round
+            for name, kind in LINE_COLUMNS.items():
+                value = vals.get(name)
+                if kind == "money":
+                    value = round_money(value or 0.0)
+                elif kind == "bool":
+                    value = bool(value)
+                elif isinstance(kind, int):
+                    value = None if value is None else float_round(value, precision_digits=kind)
+                elif not value:
+                    value = None
+                columns[name].append(value)
+        if vals_list:
+            self.env.cr.execute(
+                SQL(
+                    """
+                    INSERT INTO sfa_comp_statement_line
+                        (%(names)s, sequence, user_id, team_id, company_id, date_from, state,
+                         clawed_back, released, create_uid, create_date, write_uid, write_date)
+                    SELECT %(v_names)s, 10, s.user_id, s.team_id, s.company_id, s.date_from,
+                           s.state, FALSE, FALSE, %(uid)s, now() AT TIME ZONE 'UTC',
+                           %(uid)s, now() AT TIME ZONE 'UTC'
+                      FROM unnest(%(arrays)s) WITH ORDINALITY AS v(%(names)s, position)
+                      JOIN sfa_comp_statement s ON s.id = v.statement_id
+                  ORDER BY v.position
+                    """,
+                    names=SQL(", ").join(SQL.identifier(name) for name in LINE_COLUMNS),
+                    v_names=SQL(", ").join(
+                        SQL("v.%s", SQL.identifier(name)) for name in LINE_COLUMNS
+                    ),
+                    arrays=SQL(", ").join(
+                        SQL("%s::%s[]", columns[name], SQL(SQL_TYPES.get(kind, "numeric")))
+                        for name, kind in LINE_COLUMNS.items()
+                    ),
+                    uid=self.env.uid,
+                )
+            )
+        self._refresh_followed({v["origin_line_id"] for v in vals_list if v.get("origin_line_id")})
+        self.invalidate_model()
+        statements.modified(["line_ids"])  # their totals follow
 
     def _statement_open(self):
         if self.statement_id.filtered(lambda s: s.state != "computed"):

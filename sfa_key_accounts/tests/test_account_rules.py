@@ -408,9 +408,9 @@ class TestSelectionEdges(SfaCommon):
         )
         self.assertEqual(wizard.total_revenue, 1001.0)
 
-    def test_apply_leaves_one_note_per_change_and_no_tracking(self):
-        """Applying a tier leaves one chatter note ("Tier: no tier → A" and the reason),
-        not a second, tracked copy of the same change."""
+    def test_apply_keeps_history_without_chatter_or_tracking(self):
+        """Applying a tier writes one tier-history row per change (the record of an 80/20
+        change), neither a chatter note per customer nor a tracked copy of it."""
         # a key account saved in an earlier transaction (mail never tracks a record in the
         # transaction that creates it)
         self._make_ka(self.alpha)
@@ -423,6 +423,9 @@ class TestSelectionEdges(SfaCommon):
         self.env.cr.precommit.run()  # where mail writes its tracking messages
         account = self._ka(self.alpha)
         self.assertEqual(account.tier_id, self.tier_a)
-        self.assertEqual(len(account.message_ids), 1)
-        self.assertIn("Tier: no tier → A", account.message_ids.body)
-        self.assertEqual(len(account.message_ids.tracking_value_ids), 0)
+        self.assertFalse(account.message_ids)
+        history = account.tier_history_ids
+        self.assertEqual(
+            (len(history), history.from_tier_id, history.to_tier_id, history.user_id),
+            (1, self.env["sfa.key.account.tier"], self.tier_a, self.user_manager),
+        )
