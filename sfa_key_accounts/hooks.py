@@ -1,6 +1,6 @@
 from odoo.tools import SQL
 
-from .models.crm_lead import CLOSED_DEALS_INDEX
+from .models.crm_lead import CLOSED_DEALS_INDEXES
 
 # Records of the addon made without an xml id that point at records the addon's data made
 # (demo users, customers, deals, plans, the approval activity type): removed first, as
@@ -20,5 +20,6 @@ def uninstall_hook(env):
     env.cr.execute(SQL("UPDATE sfa_comp_statement_line SET origin_line_id = NULL"))
     for table in UNINSTALL_FIRST:
         env.cr.execute(SQL("DELETE FROM %s", SQL.identifier(table)))
-    # an index of Odoo's table, made by crm.lead.init (Odoo drops only the addon's own tables)
-    env.cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(CLOSED_DEALS_INDEX)))
+    # indexes of Odoo's table, made by crm.lead.init (Odoo drops only the addon's own tables)
+    for name in CLOSED_DEALS_INDEXES:
+        env.cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))

@@ -16,10 +16,17 @@ STALE_DAYS_PARAM = "sfa_key_accounts.stale_days"
 # Where the daily map job stopped (last deal id done; 0: start over) and its batch size
 MAP_JOB_PARAM = "sfa_key_accounts.map_job_last_id"
 MAP_BATCH = 1000
-# The closed opportunities of a company by close date, with what the 80/20 ranking, the sales
-# targets and the statements read of them (index-only scans over a period): created by init,
-# dropped by the uninstall hook (hooks.py).
-CLOSED_DEALS_INDEX = "crm_lead_sfa_closed_idx"
+# The closed opportunities (won or lost) by close date, per company (with what the 80/20
+# ranking reads of them, for index-only scans), per salesperson and per team: what the
+# ranking, the sales targets and the statements read over a period. Created by init, dropped
+# by the uninstall hook (hooks.py).
+CLOSED_DEALS_INDEXES = {
+    "crm_lead_sfa_closed_idx": SQL(
+        "(company_id, date_closed) INCLUDE (stage_id, partner_id, active, expected_revenue)"
+    ),
+    "crm_lead_sfa_user_closed_idx": SQL("(user_id, date_closed)"),
+    "crm_lead_sfa_team_closed_idx": SQL("(team_id, date_closed)"),
+}
 DEFAULT_STALE_DAYS = 30
 # The server-only permission to move past the gates (sfa_access_mixin.trusted): only the
 # override wizard grants it, after checking that the user is a sales manager and has given a
@@ -92,14 +99,15 @@ class CrmLead(models.Model):
 
     def init(self):
         super().init()
-        self.env.cr.execute(
-            SQL(
-                """CREATE INDEX IF NOT EXISTS %s ON crm_lead (company_id, date_closed)
-                   INCLUDE (stage_id, partner_id, user_id, expected_revenue)
-                   WHERE type = 'opportunity' AND active AND date_closed IS NOT NULL""",
-                SQL.identifier(CLOSED_DEALS_INDEX),
+        for name, columns in CLOSED_DEALS_INDEXES.items():
+            self.env.cr.execute(
+                SQL(
+                    """CREATE INDEX IF NOT EXISTS %s ON crm_lead %s
+                       WHERE type = 'opportunity' AND date_closed IS NOT NULL""",
+                    SQL.identifier(name),
+                    columns,
+                )
             )
-        )
 
     @api.depends("team_id", "team_id.sfa_own_stages")
     def _compute_sfa_stage_ids(self):

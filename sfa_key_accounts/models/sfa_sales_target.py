@@ -68,6 +68,23 @@ def figures_sql(specs):
         """
         WITH spec AS (%(specs)s),
         first_win AS (%(first_win)s),
+        owned AS (
+            -- the owner's deals closed in the two periods, one branch per kind of owner so
+            -- that each reads an index (crm.lead init: by salesperson, team, company)
+            SELECT spec.key, l.id AS lead_id FROM spec JOIN crm_lead l
+                ON l.user_id = spec.user_id AND l.company_id = spec.company_id
+               AND %(closed)s
+             WHERE spec.user_id IS NOT NULL
+            UNION ALL
+            SELECT spec.key, l.id FROM spec JOIN crm_lead l
+                ON l.team_id = spec.team_id AND l.company_id = spec.company_id
+               AND %(closed)s
+             WHERE spec.user_id IS NULL AND spec.team_id IS NOT NULL
+            UNION ALL
+            SELECT spec.key, l.id FROM spec JOIN crm_lead l
+                ON l.company_id = spec.company_id AND %(closed)s
+             WHERE spec.user_id IS NULL AND spec.team_id IS NULL
+        ),
         deal AS (
             SELECT spec.key,
                    (l.date_closed >= spec.date_from
@@ -76,14 +93,9 @@ def figures_sql(specs):
                    (NOT l.active AND l.probability = 0) AS lost,
                    l.expected_revenue, lp.commercial_partner_id AS partner_id,
                    fw.first_date
-              FROM spec
-              JOIN crm_lead l
-                ON l.company_id = spec.company_id AND l.type = 'opportunity'
-               AND l.date_closed >= (spec.date_from - INTERVAL '1 year')
-               AND l.date_closed < spec.date_to + 1
-               AND (spec.user_id IS NULL OR l.user_id = spec.user_id)
-               AND (spec.user_id IS NOT NULL OR spec.team_id IS NULL
-                    OR l.team_id = spec.team_id)
+              FROM owned
+              JOIN spec ON spec.key = owned.key
+              JOIN crm_lead l ON l.id = owned.lead_id
               LEFT JOIN crm_stage s ON s.id = l.stage_id
               LEFT JOIN res_partner lp ON lp.id = l.partner_id
               LEFT JOIN res_partner p ON p.id = lp.commercial_partner_id
@@ -148,6 +160,11 @@ def figures_sql(specs):
         """,
         specs=specs,
         first_win=first_win_sql(SQL("l.company_id IN (SELECT company_id FROM spec)")),
+        closed=SQL(
+            """l.type = 'opportunity' AND l.date_closed IS NOT NULL
+               AND l.date_closed >= (spec.date_from - INTERVAL '1 year')
+               AND l.date_closed < spec.date_to + 1"""
+        ),
     )
 
 
