@@ -4,7 +4,7 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_amount
 
 from ..engine import politics
 from .sfa_access_mixin import is_trusted, trusted
@@ -737,6 +737,37 @@ class CrmLead(models.Model):
             lead.sfa_payout_so_far = so_far
             lead.sfa_what_if_payout = if_won
             lead.sfa_what_if_note = note or False
+
+    @api.readonly
+    def action_sfa_what_if(self):
+        """The current user's commission now and with this deal won, on demand: reading it
+        costs a few queries (target, plan, the period's deals), which opening the form does
+        not pay (docs/benchmarks.md: the deal form reads under 25 queries)."""
+        self.ensure_one()
+        currency = self.company_currency or self.env.company.currency_id
+        if not (self.sfa_payout_so_far or self.sfa_what_if_payout):
+            message = self.env._(
+                "No commission to estimate: you have no running won-revenue target and "
+                "incentive plan, or no share of this deal."
+            )
+        else:
+            message = self.env._(
+                "My commission so far: %(so_far)s. If this deal is won: %(if_won)s.",
+                so_far=format_amount(self.env, self.sfa_payout_so_far, currency),
+                if_won=format_amount(self.env, self.sfa_what_if_payout, currency),
+            )
+            if self.sfa_what_if_note:
+                message = f"{message} {self.sfa_what_if_note}"
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("What if I win it?"),
+                "message": message,
+                "sticky": True,
+                "type": "info",
+            },
+        }
 
     @api.ondelete(at_uninstall=False)
     def _sfa_unlink_except_paid_on(self):

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models, tools
 
 
 class CrmStage(models.Model):
@@ -22,3 +22,26 @@ class CrmStage(models.Model):
         help="Block: the move is refused (a sales manager can override it with a reason). "
         "Warn: the move is made and the open points are noted on the opportunity.",
     )
+
+    @api.model
+    @tools.ormcache("lang")
+    def _sfa_stage_teams(self, lang):
+        """``((stage id, team id or False), ...)`` of every stage in stage order: cached, as
+        stages rarely change and every deal form needs them (crm.team._sfa_pipeline_stages);
+        the cache is cleared when a stage is created, changed or deleted."""
+        # sudo: the stages themselves are readable by every salesperson; the cache is shared
+        stages = self.sudo().with_context(lang=lang, active_test=True).search_fetch([], ["team_id"])
+        return tuple((stage.id, stage.team_id.id) for stage in stages)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()

@@ -25,12 +25,11 @@ class CrmTeam(models.Model):
         A team with its own stages (``sfa_own_stages`` and at least one stage of its own) uses
         only those (its won stage among them, if it has one). Any other team uses the shared
         stages and its own, as the CRM does."""
-        stages = self.env["crm.stage"].search(
-            ["|", ("team_id", "=", False), ("team_id", "in", self.ids)]
-        )
-        shared = stages.filtered(lambda s: not s.team_id)
+        rows = self.env["crm.stage"]._sfa_stage_teams(self.env.lang)
+        Stage = self.env["crm.stage"]
+        shared = Stage.browse([sid for sid, team_id in rows if not team_id])
         result = {False: shared}
         for team in self:
-            own = stages.filtered(lambda s, team=team: s.team_id == team)
+            own = Stage.browse([sid for sid, team_id in rows if team_id == team.id])
             result[team.id] = own if team.sfa_own_stages and own else shared | own
         return result

@@ -43,6 +43,8 @@ class SfaDealContact(models.Model):
         "role_id",
         "Decision Roles",
     )
+    # The role codes (A, C, D, E, U), for lists: reading them costs no query of their own
+    role_codes = fields.Char("Roles", compute="_compute_role_codes", store=True)
     # The first role by sequence, read-only: orders the buying centre (approvers first) and
     # keeps 1.0's ``role_id`` readable for reports and integrations. Set ``role_ids``.
     role_id = fields.Many2one(
@@ -75,6 +77,11 @@ class SfaDealContact(models.Model):
             "that one line.",
         ),
     ]
+
+    @api.depends("role_ids", "role_ids.code", "role_ids.sequence")
+    def _compute_role_codes(self):
+        for contact in self:
+            contact.role_codes = ", ".join(contact.role_ids.sorted().mapped("code")) or False
 
     @api.depends("role_ids", "role_ids.sequence")
     def _compute_role_id(self):

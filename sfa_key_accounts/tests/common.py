@@ -1,11 +1,62 @@
 from datetime import datetime
 
+from lxml import etree
+
 from odoo import Command
 from odoo.tests.common import TransactionCase
 
 from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.addons.sfa_key_accounts.models.crm_lead import GATE_OVERRIDE
 from odoo.addons.sfa_key_accounts.models.sfa_access_mixin import trusted
+
+ALWAYS_INVISIBLE = ("1", "True", "true")
+X2MANY = ("one2many", "many2many")
+
+
+def form_spec(model, view_type="form"):
+    """The specification the web client sends to ``web_read`` when it opens a record in this
+    view (web/static/src/model/relational_model/utils.js, getFieldsSpec): a many2one asks
+    for its display name unless always invisible; a many2many_tags for its tags' names; a
+    one2many or many2many shown as a list for the fields of its list (40 rows); an always
+    invisible x2many for its ids only."""
+    view = model.get_views([(False, view_type)])
+    arch = etree.fromstring(view["views"][view_type]["arch"])
+    return _fields_spec(arch, model._name, view["models"])
+
+
+def _fields_spec(node, model_name, models, limit=None):
+    spec = {}
+    for field in _own_fields(node):
+        name = field.get("name")
+        desc = models[model_name]["fields"][name]
+        invisible = field.get("invisible") in ALWAYS_INVISIBLE or (
+            field.get("column_invisible") in ALWAYS_INVISIBLE
+        )
+        if desc["type"] in ("many2one", "reference"):
+            spec[name] = {"fields": {} if invisible else {"display_name": {}}}
+        elif desc["type"] in X2MANY and not invisible:
+            subview = next(iter(field.iter("list", "kanban")), None)
+            if subview is not None:
+                spec[name] = {
+                    "fields": _fields_spec(subview, desc["relation"], models),
+                    "limit": 40,
+                }
+            else:  # tags, checkboxes
+                spec[name] = {"fields": {"display_name": {}}}
+        else:
+            spec[name] = {}
+    return spec
+
+
+def _own_fields(node):
+    """The field nodes of ``node``, not those of the subviews of its x2many fields."""
+    for child in node:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag == "field":
+            yield child
+        elif child.tag not in ("list", "kanban", "form"):
+            yield from _own_fields(child)
 
 
 def place_deals(env, vals):

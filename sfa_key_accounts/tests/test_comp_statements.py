@@ -394,9 +394,15 @@ class TestCompensation(SfaCompCommon):
         with freeze_time("2026-08-15 12:00:00"):
             mine = deal.with_user(self.user_rep)
             self.assertEqual((mine.sfa_payout_so_far, mine.sfa_what_if_payout), (332.5, 430))
+            message = mine.action_sfa_what_if()["params"]["message"]
+            self.assertIn("332.50", message)
+            self.assertIn("430.00", message)
             theirs = deal.with_user(self.user_manager)  # no plan
             theirs.invalidate_recordset()
             self.assertEqual(theirs.sfa_what_if_payout, 0)
+            self.assertIn(
+                "No commission to estimate", theirs.action_sfa_what_if()["params"]["message"]
+            )
 
     def test_scheduled_action_creates_and_computes_once(self):
         with freeze_time("2026-10-05 03:00:00"):

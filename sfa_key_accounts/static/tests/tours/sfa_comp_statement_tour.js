@@ -222,12 +222,13 @@ registry.category("web_tour.tours").add("sfa_comp_what_if_tour", {
             run: "click",
         },
         {
-            trigger: `${field("sfa_payout_so_far")}:contains('200.00')`,
-            content: "200.00 earned so far this quarter",
+            trigger: ".o_form_view button[name='action_sfa_what_if']",
+            content: "Ask what winning this deal pays",
+            run: "click",
         },
         {
-            trigger: `${field("sfa_what_if_payout")}:contains('300.00')`,
-            content: "300.00 if this deal is won at its 2,000: 4,000 at 5 %",
+            trigger: ".o_notification:contains('200.00'):contains('300.00')",
+            content: "200.00 earned so far this quarter, 300.00 if this deal is won at its 2,000: 4,000 at 5 %",
         },
     ],
 });
