@@ -4,7 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, float_round
+from odoo.tools import SQL
 
 from ..engine import ranking
 
@@ -77,15 +77,10 @@ class SfaKeyAccountSelection(models.TransientModel):
             raise UserError(self.env._("The period ends before it starts."))
         tiers = self.env["sfa.key.account.tier"]._for_company(self.company_id)
         tiers._check_complete()
-        ranked, current = self._rank(tiers)
-        self._store_lines(ranked, current)
+        total = self._store_ranking(tiers)
         labels = dict(tiers._fields["rule"]._description_selection(self.env))
         self.write(
-            {
-                "state": "computed",
-                "rule": labels.get(tiers[:1].rule, ""),
-                "total_revenue": sum(row.revenue for row in ranked if row.revenue > 0),
-            }
+            {"state": "computed", "rule": labels.get(tiers[:1].rule, ""), "total_revenue": total}
         )
         return self._reopen()
 
@@ -121,117 +116,122 @@ class SfaKeyAccountSelection(models.TransientModel):
         }
 
     # --- business methods -------------------------------------------------------------------
-    def _rank(self, tiers):
-        """Rank the company's customers in one query (won revenue per commercial partner, the
-        name for ties, the current tier), then the engine. Returns (engine rows,
-        {partner id: current tier id}).
+    def _store_ranking(self, tiers):
+        """Rank the company's customers and store the preview in one statement, whatever the
+        number of customers; returns the total revenue ranked.
+
+        This is ``engine.ranking.rank_accounts`` in SQL (the engine is the specification:
+        tests/test_ranking_sql.py checks both give the same rows): won revenue per commercial
+        partner over the period, competition rank, share and cumulative share (ties listed by
+        name, then id, in code-point order as Python sorts them), the tier of the first of
+        each tie, customers without revenue last in the last tier; shares rounded to 2 digits.
 
         The ranking sees all won revenue of the company, whatever the record rules of the user
         running it (a key-account manager without "all leads" would otherwise rank others'
         accounts at 0 and demote them). Only key-account managers can run the selection
         (access rights of this wizard), and it reveals no more than totals per customer of
         the company they manage."""
-        self.env["crm.lead"].flush_model(
-            ["type", "active", "company_id", "stage_id", "date_closed", "partner_id"]
-        )
-        self.env["crm.lead"].flush_model(["expected_revenue"])
-        self.env["res.partner"].flush_model(["commercial_partner_id", "name"])
-        self.env["sfa.key.account"].flush_model(["partner_id", "company_id", "tier_id"])
-        rows = self.env.execute_query(
+        self.env.flush_all()
+        Line = self.env["sfa.key.account.selection.line"]
+        Line.invalidate_model()
+        [(total,)] = self.env.execute_query(
             SQL(
                 """
-                WITH revenue AS (
+                WITH tier AS (
+                    SELECT t.id, t.threshold_pct, t.position,
+                           LAST_VALUE(t.id) OVER (ORDER BY t.position
+                               ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS last_id
+                      FROM unnest(%(tier_ids)s::int[], %(thresholds)s::float8[])
+                           WITH ORDINALITY AS t(id, threshold_pct, position)
+                ),
+                revenue AS (
                     SELECT p.commercial_partner_id AS partner_id,
                            SUM(l.expected_revenue) AS revenue
                       FROM crm_lead l
                       JOIN crm_stage s ON s.id = l.stage_id AND s.is_won
                       JOIN res_partner p ON p.id = l.partner_id
                      WHERE l.type = 'opportunity' AND l.active AND l.company_id = %(company)s
+                       AND l.date_closed IS NOT NULL
                        AND l.date_closed >= %(start)s AND l.date_closed < %(end)s
                        AND p.commercial_partner_id IS NOT NULL
                   GROUP BY p.commercial_partner_id
-                ), tiered AS (
-                    SELECT partner_id, tier_id FROM sfa_key_account
-                     WHERE company_id = %(company)s AND tier_id = ANY(%(tiers)s)
-                )
-                SELECT c.partner_id, c.revenue, COALESCE(p.name, ''), a.tier_id
-                  FROM (SELECT partner_id, revenue FROM revenue
-                        UNION ALL
-                        SELECT partner_id, 0 FROM tiered
-                         WHERE partner_id NOT IN (SELECT partner_id FROM revenue)) c
-                  JOIN res_partner p ON p.id = c.partner_id
-             LEFT JOIN sfa_key_account a
-                    ON a.partner_id = c.partner_id AND a.company_id = %(company)s
-                """,
-                company=self.company_id.id,
-                start=self.date_from,
-                end=self.date_to + relativedelta(days=1),
-                tiers=tiers.ids,
-            )
-        )
-        current = {pid: tier_id for pid, _rev, _name, tier_id in rows if tier_id}
-        ranked = ranking.rank_accounts(
-            [(pid, revenue or 0.0, (name, pid)) for pid, revenue, name, _t in rows],
-            tiers._engine_tiers(),
-            tiers[:1].rule,
-        )
-        return ranked, current
-
-    def _store_lines(self, ranked, current):
-        """Replace the preview by the ranked rows: one DELETE and one INSERT, whatever the
-        number of customers (the shares rounded as the ORM would)."""
-        Line = self.env["sfa.key.account.selection.line"]
-        Line.invalidate_model()
-        self.env.cr.execute(
-            SQL("DELETE FROM sfa_key_account_selection_line WHERE selection_id = %s", self.id)
-        )
-        if ranked:
-            columns = list(
-                zip(
-                    *(
-                        (
-                            row.key,
-                            row.rank,
-                            row.revenue,
-                            float_round(row.share, 2),
-                            float_round(row.cumulative_share, 2),
-                            current.get(row.key),
-                            row.tier_key,
-                            current.get(row.key) != row.tier_key,
-                        )
-                        for row in ranked
-                    ),
-                    strict=True,
-                )
-            )
-            self.env.cr.execute(
-                SQL(
-                    """
+                ),
+                customer AS (
+                    SELECT c.partner_id, COALESCE(c.revenue, 0)::float8 AS revenue,
+                           COALESCE(p.name, '') COLLATE "C" AS name, a.tier_id AS current_tier_id
+                      FROM (SELECT partner_id, revenue FROM revenue
+                            UNION ALL
+                            SELECT partner_id, 0 FROM sfa_key_account
+                             WHERE company_id = %(company)s AND tier_id = ANY(%(tier_ids)s)
+                               AND partner_id NOT IN (SELECT partner_id FROM revenue)) c
+                      JOIN res_partner p ON p.id = c.partner_id
+                 LEFT JOIN sfa_key_account a
+                        ON a.partner_id = c.partner_id AND a.company_id = %(company)s
+                ),
+                positive AS (
+                    SELECT c.*,
+                           RANK() OVER (ORDER BY c.revenue DESC) AS rank,
+                           SUM(c.revenue) OVER (ORDER BY c.revenue DESC, c.name, c.partner_id
+                                                ROWS UNBOUNDED PRECEDING) AS cumulative,
+                           SUM(c.revenue) OVER (ORDER BY c.revenue DESC
+                                                RANGE BETWEEN UNBOUNDED PRECEDING
+                                                AND CURRENT ROW)
+                               - SUM(c.revenue) OVER (PARTITION BY c.revenue) AS above,
+                           SUM(c.revenue) OVER () AS total,
+                           COUNT(*) OVER () AS n
+                      FROM customer c
+                     WHERE c.revenue > 0
+                ),
+                ranked AS (
+                    SELECT r.partner_id, r.revenue, r.current_tier_id, r.rank,
+                           r.revenue * 100 / r.total AS share,
+                           r.cumulative * 100 / r.total AS cumulative_share,
+                           COALESCE((SELECT t.id FROM tier t
+                                      WHERE r.above_pct + 1e-9 < t.threshold_pct
+                                   ORDER BY t.position LIMIT 1),
+                                    (SELECT MAX(last_id) FROM tier)) AS tier_id
+                      FROM (SELECT positive.*,
+                                   CASE WHEN %(customer_share)s THEN (rank - 1) * 100.0 / n
+                                        ELSE above * 100 / total END AS above_pct
+                              FROM positive) r
+                    UNION ALL
+                    SELECT c.partner_id, c.revenue, c.current_tier_id,
+                           (SELECT COUNT(*) FROM positive) + 1, 0,
+                           CASE WHEN EXISTS (SELECT 1 FROM positive) THEN 100 ELSE 0 END,
+                           (SELECT MAX(last_id) FROM tier)
+                      FROM customer c
+                     WHERE NOT c.revenue > 0
+                ),
+                cleared AS (
+                    DELETE FROM sfa_key_account_selection_line WHERE selection_id = %(wizard)s
+                ),
+                stored AS (
                     INSERT INTO sfa_key_account_selection_line
                         (selection_id, partner_id, rank, revenue, share, cumulative_share,
                          current_tier_id, proposed_tier_id, is_change, to_apply, done,
                          create_uid, create_date, write_uid, write_date)
-                    SELECT %(wizard)s, u.*, u.is_change, FALSE,
+                    SELECT %(wizard)s, r.partner_id, r.rank, r.revenue,
+                           ROUND(r.share::numeric, 2), ROUND(r.cumulative_share::numeric, 2),
+                           r.current_tier_id, r.tier_id,
+                           r.current_tier_id IS DISTINCT FROM r.tier_id,
+                           r.current_tier_id IS DISTINCT FROM r.tier_id, FALSE,
                            %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
-                      FROM unnest(%(partners)s::int[], %(ranks)s::int[], %(revenues)s::numeric[],
-                                  %(shares)s::numeric[], %(cumulative)s::numeric[],
-                                  %(current)s::int[], %(proposed)s::int[], %(changes)s::bool[])
-                           AS u(partner_id, rank, revenue, share, cumulative_share,
-                                current_tier_id, proposed_tier_id, is_change)
-                    """,
-                    wizard=self.id,
-                    uid=self.env.uid,
-                    partners=list(columns[0]),
-                    ranks=list(columns[1]),
-                    revenues=list(columns[2]),
-                    shares=list(columns[3]),
-                    cumulative=list(columns[4]),
-                    current=list(columns[5]),
-                    proposed=list(columns[6]),
-                    changes=list(columns[7]),
+                      FROM ranked r
                 )
+                SELECT COALESCE(SUM(revenue) FILTER (WHERE revenue > 0), 0) FROM customer
+                """,
+                tier_ids=tiers.ids,
+                thresholds=tiers.mapped("threshold_pct"),
+                customer_share=tiers[:1].rule == ranking.CUSTOMER_SHARE,
+                company=self.company_id.id,
+                start=self.date_from,
+                end=self.date_to + relativedelta(days=1),
+                wizard=self.id,
+                uid=self.env.uid,
             )
+        )
         self.invalidate_recordset(["line_ids", "customer_count", "change_count"])
+        return total
 
     def _apply_batch(self, limit=None, propose_only=False):
         """Apply the next ``limit`` lines not done yet (all when None), in rank order: the
