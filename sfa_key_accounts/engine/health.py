@@ -50,10 +50,17 @@ def part_score(items):
     Returns None when no item is answered or the answered weights sum to zero.
     """
     answered = [(w, f) for w, f in items if f is not None]
-    total = sum(w for w, _f in answered)
-    if not answered or total <= 0:
+    if not answered:
         return None
-    return 100.0 * sum(w * f for w, f in answered) / total
+    return part_from_totals(sum(w * f for w, f in answered), sum(w for w, _f in answered))
+
+
+def part_from_totals(weighted, total):
+    """0-100 score of a part from its answered items' sum of weight x fraction and sum of
+    weights (as a database sums them); None when the weights sum to zero or less."""
+    if total is None or total <= 0:
+        return None
+    return 100.0 * weighted / total
 
 
 def signal_items(signals):
@@ -72,13 +79,19 @@ def health_score(parts, part_weights=None):
     :param part_weights: mapping kind -> weight of that part (default :data:`PART_WEIGHTS`).
     :return: ``(health, breakdown)``: health 0-100 or None; breakdown kind -> score or None.
     """
-    weights = PART_WEIGHTS if part_weights is None else part_weights
     breakdown = {kind: part_score(parts.get(kind, ())) for kind in KINDS}
+    return health_of_breakdown(breakdown, part_weights), breakdown
+
+
+def health_of_breakdown(breakdown, part_weights=None):
+    """The weighted mean of the parts that have a score (kind -> score or None); None when
+    none has."""
+    weights = PART_WEIGHTS if part_weights is None else part_weights
     scored = [(weights.get(k, 0), s) for k, s in breakdown.items() if s is not None]
     total = sum(w for w, _s in scored)
     if not scored or total <= 0:
-        return None, breakdown
-    return sum(w * s for w, s in scored) / total, breakdown
+        return None
+    return sum(w * s for w, s in scored) / total
 
 
 def weight_total_problems(weights_by_kind):

@@ -175,43 +175,61 @@ class SfaAccountPlan(models.Model):
             plan.update(values)
 
     def _sfa_health_values(self):
-        """{plan: {health field: value}} from the plans' answers: one query for all saved
-        plans, the cache for plans being edited (onchange)."""
-        answers = {plan: [] for plan in self}
+        """{plan: {health field: value}} from the plans' answers: one aggregate query for
+        all saved plans (per plan and part: the answered weights and their weighted
+        fractions), the cache for plans being edited (onchange)."""
+        totals = {plan: {} for plan in self}
         saved = self.filtered(lambda p: isinstance(p.id, int))
         if saved:
             self.env["sfa.account.plan.assessment"].flush_model(
                 ["plan_id", "kind", "weight", "present", "score"]
             )
             by_id = {plan.id: plan for plan in saved}
-            for plan_id, kind, weight, present, score in self.env.execute_query(
+            # a signal counts when ticked (the checklist is assessed once one is ticked); a
+            # score counts when answered, for (score - 1) / 4 of its weight
+            for plan_id, kind, weighted, total in self.env.execute_query(
                 SQL(
-                    """SELECT plan_id, kind, weight, present, score
-                         FROM sfa_account_plan_assessment
-                        WHERE plan_id = ANY(%s) ORDER BY id""",
-                    saved.ids,
+                    """
+                    SELECT plan_id, kind,
+                           CASE WHEN kind = %(signal)s
+                                THEN SUM(weight) FILTER (WHERE present)
+                                ELSE SUM(weight * (score::int - 1) / 4.0)
+                                         FILTER (WHERE score IS NOT NULL) END,
+                           CASE WHEN kind = %(signal)s
+                                THEN CASE WHEN bool_or(present) THEN SUM(weight) END
+                                ELSE SUM(weight) FILTER (WHERE score IS NOT NULL) END
+                      FROM sfa_account_plan_assessment
+                     WHERE plan_id = ANY(%(ids)s)
+                  GROUP BY plan_id, kind
+                    """,
+                    signal=health.SIGNAL,
+                    ids=saved.ids,
                 )
             ):
-                answers[by_id[plan_id]].append((kind, weight or 0.0, present, score))
+                totals[by_id[plan_id]][kind] = health.part_from_totals(weighted, total)
         for plan in self - saved:
-            answers[plan] = [
-                (line.kind, line.weight, line.present, line.score) for line in plan.assessment_ids
-            ]
-        return {plan: self._sfa_health_of(items) for plan, items in answers.items()}
+            totals[plan] = self._sfa_health_parts_in_memory(plan.assessment_ids)
+        return {plan: self._sfa_health_fields(parts) for plan, parts in totals.items()}
 
     @staticmethod
-    def _sfa_health_of(answers):
-        """The health fields of one plan from its ``(kind, weight, present, score)`` answers
-        (engine.health does the arithmetic)."""
+    def _sfa_health_parts_in_memory(answers):
+        """The parts' scores of answers not saved yet (the engine on their items)."""
         parts = {kind: [] for kind in health.KINDS}
         signals = []
-        for kind, weight, present, score in answers:
-            if kind == health.SIGNAL:
-                signals.append((weight, present))
-            elif kind in parts:
-                parts[kind].append((weight, health.score_fraction(int(score) if score else None)))
+        for line in answers:
+            if line.kind == health.SIGNAL:
+                signals.append((line.weight, line.present))
+            elif line.kind in parts:
+                score = int(line.score) if line.score else None
+                parts[line.kind].append((line.weight, health.score_fraction(score)))
         parts[health.SIGNAL] = health.signal_items(signals)  # the checklist as a whole
-        score, breakdown = health.health_score(parts)
+        return {kind: health.part_score(items) for kind, items in parts.items()}
+
+    @staticmethod
+    def _sfa_health_fields(parts):
+        """The stored health fields from the parts' scores (kind -> score or None)."""
+        breakdown = {kind: parts.get(kind) for kind in health.KINDS}
+        score = health.health_of_breakdown(breakdown)
         values = {"health_score": score, "health_assessed": score is not None}
         for kind in health.KINDS:
             values[f"health_{kind}"] = breakdown[kind]

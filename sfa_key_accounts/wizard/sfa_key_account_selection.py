@@ -254,11 +254,10 @@ class SfaKeyAccountSelection(models.TransientModel):
                    is_change AND to_apply AS apply
               FROM sfa_key_account_selection_line
              WHERE selection_id = %(wizard)s AND NOT done
-          ORDER BY rank, id
             %(limit)s
             """,
             wizard=self.id,
-            limit=SQL("LIMIT %s", limit) if limit else SQL(),
+            limit=SQL("ORDER BY rank, id LIMIT %s", limit) if limit else SQL(),
         )
         reason = self.env._(
             "80/20 selection over %(start)s - %(end)s",
@@ -362,14 +361,20 @@ class SfaKeyAccountSelection(models.TransientModel):
             SQL(
                 """
                 WITH batch AS MATERIALIZED (%(batch)s),
-                done AS (
-                    UPDATE sfa_key_account_selection_line l SET done = TRUE
-                      FROM batch b WHERE l.id = b.id
-                ),
+                %(done)s
                 applied (id, from_tier, to_tier) AS (%(apply)s)
                 %(history)s
                 """,
                 batch=batch,
+                # a whole preview applied at once needs no bookmark (the job's batches do)
+                done=SQL(
+                    """done AS (
+                        UPDATE sfa_key_account_selection_line l SET done = TRUE
+                          FROM batch b WHERE l.id = b.id
+                    ),"""
+                )
+                if limit
+                else SQL(),
                 apply=apply,
                 history=history,
             )
