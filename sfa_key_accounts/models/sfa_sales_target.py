@@ -66,69 +66,77 @@ def figures_sql(specs):
     """
     return SQL(
         """
-        WITH spec AS (%(specs)s),
-        first_win AS (%(first_win)s),
-        owned AS (
-            -- the owner's deals closed in the two periods, one branch per kind of owner so
-            -- that each reads an index (crm.lead init: by salesperson, team, company)
-            SELECT spec.key, l.id AS lead_id FROM spec JOIN crm_lead l
-                ON l.user_id = spec.user_id AND l.company_id = spec.company_id
-               AND %(closed)s
-             WHERE spec.user_id IS NOT NULL
-            UNION ALL
-            SELECT spec.key, l.id FROM spec JOIN crm_lead l
-                ON l.team_id = spec.team_id AND l.company_id = spec.company_id
-               AND %(closed)s
-             WHERE spec.user_id IS NULL AND spec.team_id IS NOT NULL
-            UNION ALL
-            SELECT spec.key, l.id FROM spec JOIN crm_lead l
-                ON l.company_id = spec.company_id AND %(closed)s
-             WHERE spec.user_id IS NULL AND spec.team_id IS NULL
+        WITH spec AS MATERIALIZED (%(specs)s),
+        owned AS MATERIALIZED (
+            -- the owner's deals closed in the two periods, one index lookup per target
+            -- (crm.lead init: closed deals by salesperson, team and company)
+            SELECT spec.key, o.lead_id FROM spec, LATERAL (
+                SELECT l.id AS lead_id FROM crm_lead l
+                 WHERE spec.user_id IS NOT NULL AND l.user_id = spec.user_id
+                   AND l.company_id = spec.company_id AND %(closed)s
+                UNION ALL
+                SELECT l.id FROM crm_lead l
+                 WHERE spec.user_id IS NULL AND spec.team_id IS NOT NULL
+                   AND l.team_id = spec.team_id AND l.company_id = spec.company_id
+                   AND %(closed)s
+                UNION ALL
+                SELECT l.id FROM crm_lead l
+                 WHERE spec.user_id IS NULL AND spec.team_id IS NULL
+                   AND l.company_id = spec.company_id AND %(closed)s
+            ) o
         ),
-        deal AS (
-            SELECT spec.key,
-                   (l.date_closed >= spec.date_from
-                    AND l.date_closed < spec.date_to + 1) AS current,
-                   (l.active AND COALESCE(s.is_won, FALSE)) AS won,
-                   (NOT l.active AND l.probability = 0) AS lost,
-                   l.expected_revenue, lp.commercial_partner_id AS partner_id,
-                   fw.first_date
-              FROM owned
-              JOIN spec ON spec.key = owned.key
-              JOIN crm_lead l ON l.id = owned.lead_id
-              LEFT JOIN crm_stage s ON s.id = l.stage_id
-              LEFT JOIN res_partner lp ON lp.id = l.partner_id
-              LEFT JOIN res_partner p ON p.id = lp.commercial_partner_id
-              LEFT JOIN first_win fw
-                ON fw.company_id = l.company_id AND fw.partner_id = lp.commercial_partner_id
-             WHERE (l.date_closed >= spec.date_from
-                    OR l.date_closed < (spec.date_to - INTERVAL '1 year')::date + 1)
-               AND (spec.tag_id IS NULL OR EXISTS (
-                        SELECT 1 FROM crm_tag_rel r
-                         WHERE r.lead_id = l.id AND r.tag_id = spec.tag_id))
-               AND (spec.country_id IS NULL OR p.country_id = spec.country_id)
-               AND (spec.state_id IS NULL OR p.state_id = spec.state_id)
-               AND (spec.industry_id IS NULL OR p.industry_id = spec.industry_id)
-               AND (spec.tier_id IS NULL OR EXISTS (
-                        SELECT 1 FROM sfa_key_account k
-                         WHERE k.partner_id = lp.commercial_partner_id
-                           AND k.company_id = l.company_id AND k.tier_id = spec.tier_id))
+        deal AS MATERIALIZED (
+            SELECT d.*,
+                   CASE WHEN d.current THEN d.date_from
+                        ELSE (d.date_from - INTERVAL '1 year')::date END AS p_from,
+                   CASE WHEN d.current THEN d.date_to
+                        ELSE (d.date_to - INTERVAL '1 year')::date END AS p_to
+              FROM (
+                SELECT spec.key, spec.measure, spec.company_id, spec.date_from, spec.date_to,
+                       (l.date_closed >= spec.date_from
+                        AND l.date_closed < spec.date_to + 1) AS current,
+                       (l.active AND COALESCE(s.is_won, FALSE)) AS won,
+                       (NOT l.active AND l.probability = 0) AS lost,
+                       l.expected_revenue, lp.commercial_partner_id AS partner_id
+                  FROM owned
+                  JOIN spec ON spec.key = owned.key
+                  JOIN crm_lead l ON l.id = owned.lead_id
+                  LEFT JOIN crm_stage s ON s.id = l.stage_id
+                  LEFT JOIN res_partner lp ON lp.id = l.partner_id
+                  LEFT JOIN res_partner p ON p.id = lp.commercial_partner_id
+                 WHERE (l.date_closed >= spec.date_from
+                        OR l.date_closed < (spec.date_to - INTERVAL '1 year')::date + 1)
+                   AND (spec.tag_id IS NULL OR EXISTS (
+                            SELECT 1 FROM crm_tag_rel r
+                             WHERE r.lead_id = l.id AND r.tag_id = spec.tag_id))
+                   AND (spec.country_id IS NULL OR p.country_id = spec.country_id)
+                   AND (spec.state_id IS NULL OR p.state_id = spec.state_id)
+                   AND (spec.industry_id IS NULL OR p.industry_id = spec.industry_id)
+                   AND (spec.tier_id IS NULL OR EXISTS (
+                            SELECT 1 FROM sfa_key_account k
+                             WHERE k.partner_id = lp.commercial_partner_id
+                               AND k.company_id = l.company_id AND k.tier_id = spec.tier_id))
+              ) d
+        ),
+        won_customer AS MATERIALIZED (
+            -- the customers won in a period by the owner of a "new customers" target
+            SELECT DISTINCT key, current, company_id, partner_id, p_from, p_to
+              FROM deal WHERE won AND measure = 'new_customers' AND partner_id IS NOT NULL
+        ),
+        first_win AS MATERIALIZED (%(first_win)s),
+        new_customer AS (
+            SELECT w.key, w.current, COUNT(*) AS new_customers
+              FROM won_customer w
+              JOIN first_win fw ON fw.company_id = w.company_id AND fw.partner_id = w.partner_id
+             WHERE fw.first_date >= w.p_from AND fw.first_date < w.p_to + 1
+          GROUP BY w.key, w.current
         ),
         agg AS (
             SELECT key, current,
                    COALESCE(SUM(expected_revenue) FILTER (WHERE won), 0) AS won_revenue,
                    COUNT(*) FILTER (WHERE won) AS won_count,
-                   COUNT(*) FILTER (WHERE lost) AS lost_count,
-                   COUNT(DISTINCT partner_id) FILTER (
-                       WHERE won AND first_date IS NOT NULL
-                         AND first_date >= date_from AND first_date < date_to + 1
-                   ) AS new_customers
-              FROM (SELECT deal.*,
-                           CASE WHEN current THEN spec.date_from
-                                ELSE (spec.date_from - INTERVAL '1 year')::date END AS date_from,
-                           CASE WHEN current THEN spec.date_to
-                                ELSE (spec.date_to - INTERVAL '1 year')::date END AS date_to
-                      FROM deal JOIN spec ON spec.key = deal.key) d
+                   COUNT(*) FILTER (WHERE lost) AS lost_count
+              FROM deal
           GROUP BY key, current
         ),
         value AS (
@@ -136,7 +144,7 @@ def figures_sql(specs):
                    CASE spec.measure
                        WHEN 'won_revenue' THEN agg.won_revenue
                        WHEN 'won_count' THEN agg.won_count
-                       WHEN 'new_customers' THEN agg.new_customers
+                       WHEN 'new_customers' THEN COALESCE(n.new_customers, 0)
                        WHEN 'win_rate' THEN CASE WHEN agg.won_count + agg.lost_count > 0
                            THEN 100.0 * agg.won_count / (agg.won_count + agg.lost_count)
                            ELSE 0 END
@@ -144,6 +152,7 @@ def figures_sql(specs):
                            THEN 100.0 * agg.won_revenue / spec.market_size ELSE 0 END
                    END AS amount
               FROM spec JOIN agg ON agg.key = spec.key
+         LEFT JOIN new_customer n ON n.key = agg.key AND n.current = agg.current
         )
         SELECT spec.key,
                CASE WHEN spec.measure = 'satisfaction' THEN COALESCE((
@@ -151,15 +160,20 @@ def figures_sql(specs):
                          WHERE e.target_id = spec.key
                            AND e.date >= spec.date_from AND e.date <= spec.date_to
                       ORDER BY e.date DESC, e.id DESC LIMIT 1), 0)
-                    ELSE COALESCE((SELECT amount FROM value v
-                                    WHERE v.key = spec.key AND v.current), 0)
+                    ELSE COALESCE(cur.amount, 0)
                END AS achieved,
-               COALESCE((SELECT amount FROM value v WHERE v.key = spec.key AND NOT v.current), 0)
-                   AS last_year
+               COALESCE(prev.amount, 0) AS last_year
           FROM spec
+     LEFT JOIN value cur ON cur.key = spec.key AND cur.current
+     LEFT JOIN value prev ON prev.key = spec.key AND NOT prev.current
         """,
         specs=specs,
-        first_win=first_win_sql(SQL("l.company_id IN (SELECT company_id FROM spec)")),
+        first_win=first_win_sql(
+            SQL(
+                """lp.commercial_partner_id IN (SELECT partner_id FROM won_customer)
+                   AND l.company_id IN (SELECT company_id FROM won_customer)"""
+            )
+        ),
         closed=SQL(
             """l.type = 'opportunity' AND l.date_closed IS NOT NULL
                AND l.date_closed >= (spec.date_from - INTERVAL '1 year')
