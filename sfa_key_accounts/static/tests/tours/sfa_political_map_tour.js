@@ -3,21 +3,22 @@ import { registry } from "@web/core/registry";
 function addRole(role) {
     return [
         {
-            trigger: "div[name='deal_contact_ids'] .o_selected_row .o_field_widget[name='role_ids'] input",
+            trigger: ".modal .o_field_widget[name='role_ids'] input",
             content: `Give the decision role ${role}`,
             run: `edit ${role}`,
         },
         {
-            trigger: `div[name='deal_contact_ids'] .o_selected_row .o_field_widget[name='role_ids'] .o-autocomplete--dropdown-item:contains('${role}')`,
+            trigger: `.modal .o_field_widget[name='role_ids'] .o-autocomplete--dropdown-item:contains('${role}')`,
             run: "click",
         },
         {
-            trigger: `div[name='deal_contact_ids'] .o_selected_row .o_field_widget[name='role_ids'] .o_tag:contains('${role}')`,
+            trigger: `.modal .o_field_widget[name='role_ids'] .o_tag:contains('${role}')`,
         },
     ];
 }
 
-// One line per person on the deal, with one or more roles and one attitude.
+// One line per person on the deal, with one or more roles and one attitude: the buying
+// centre's list opens the person's line in a dialog.
 function addToMap(person, roles, attitude) {
     return [
         {
@@ -26,27 +27,30 @@ function addToMap(person, roles, attitude) {
             run: "click",
         },
         {
-            trigger: "div[name='deal_contact_ids'] .o_selected_row .o_field_widget[name='stakeholder_id'] input",
+            trigger: ".modal .o_field_widget[name='stakeholder_id'] input",
             content: "Choose the stakeholder",
             run: `edit ${person}`,
         },
         {
-            trigger: `div[name='deal_contact_ids'] .o_selected_row .o_field_widget[name='stakeholder_id'] .o-autocomplete--dropdown-item:contains('${person}')`,
+            trigger: `.modal .o_field_widget[name='stakeholder_id'] .o-autocomplete--dropdown-item:contains('${person}')`,
             run: "click",
         },
         ...roles.flatMap(addRole),
         {
-            trigger: "div[name='deal_contact_ids'] .o_selected_row .o_field_widget[name='attitude'] select",
+            trigger: ".modal .o_field_widget[name='attitude'] select",
             content: "Set the attitude",
             run: `selectByLabel ${attitude}`,
         },
         {
-            trigger: "div[name='deal_contact_ids'] thead",
-            content: "Leave the row",
+            trigger: ".modal .modal-footer .o_form_button_save",
+            content: "Save the line",
             run: "click",
         },
         {
-            trigger: `div[name='deal_contact_ids'] .o_data_row:not(.o_selected_row):contains('${person}'):contains('${attitude}')`,
+            trigger: "body:not(:has(.modal))",
+        },
+        {
+            trigger: `div[name='deal_contact_ids'] .o_data_row:contains('${person}'):contains('${attitude}')`,
         },
     ];
 }
