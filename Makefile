@@ -34,3 +34,11 @@ mutate-engine:  ## mutmut over sfa_key_accounts/engine with the pytest tests of 
 	@bash -c '$(VENV_ENV) && exec "$$SFA_VENV/bin/python" scripts/mutate_engine.py $(ARGS)'
 mutate-addon:  ## operator/boundary/condition mutants of models/ and wizard/, Odoo tests
 	@bash -c '$(ODOO_ENV) && exec "$$SFA_VENV/bin/python" scripts/mutate_addon.py $(ARGS)'
+
+# Benchmarks (issue 11; not part of `make test`): each hot path against a hand-written SQL
+# floor on a database `make data` filled, e.g. make bench SIZE=small REPEAT=5 ARGS=--replica
+.PHONY: bench
+bench:  ## time the hot paths against their SQL floor: SIZE=tiny|small|large [SFA_BENCH_DB=] [REPEAT=3]
+	@bash -c '$(ODOO_ENV) && exec "$$SFA_VENV/bin/python" scripts/benchmark.py \
+	--size "$(or $(SIZE),tiny)" --db "$(or $(SFA_BENCH_DB),sfa_bench_$(or $(SIZE),tiny))" \
+	--repeat "$(or $(REPEAT),3)" $(ARGS)'
