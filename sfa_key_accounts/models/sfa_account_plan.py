@@ -261,7 +261,6 @@ class SfaAccountPlan(models.Model):
         if not changed:
             return self.browse()
         plans = self.browse(list(changed))
-        plans.modified(HEALTH_FIELDS, before=True)
         columns = list(zip(*changed.values(), strict=True))
         self.env.cr.execute(
             SQL(
@@ -281,8 +280,21 @@ class SfaAccountPlan(models.Model):
                 names=SQL(", ").join(SQL.identifier(f) for f in HEALTH_FIELDS),
             )
         )
-        plans.invalidate_recordset(HEALTH_FIELDS)
-        plans.modified(HEALTH_FIELDS)
+        # the key accounts whose current plan this is show its health (related, stored)
+        self.env["sfa.key.account"].flush_model(["current_plan_id", "health", "health_assessed"])
+        self.env.cr.execute(
+            SQL(
+                """UPDATE sfa_key_account k
+                      SET health = p.health_score, health_assessed = p.health_assessed
+                     FROM sfa_account_plan p
+                    WHERE k.current_plan_id = p.id AND p.id = ANY(%s)
+                      AND (k.health IS DISTINCT FROM p.health_score
+                           OR k.health_assessed IS DISTINCT FROM p.health_assessed)""",
+                plans.ids,
+            )
+        )
+        plans.invalidate_recordset(HEALTH_FIELDS, flush=False)
+        self.env["sfa.key.account"].invalidate_model(["health", "health_assessed"], flush=False)
         return plans
 
     @api.depends("health_assessed")
