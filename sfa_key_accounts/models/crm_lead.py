@@ -224,7 +224,7 @@ class CrmLead(models.Model):
                     SELECT dc.lead_id, dc.stakeholder_id, s.partner_id,
                            ARRAY(SELECT DISTINCT r.code
                                    FROM sfa_deal_contact_role_rel rel
-                                   JOIN sfa_buying_role r ON r.id = rel.role_id
+                                   JOIN sfa_buying_role r ON r.id = rel.role_id AND r.active
                                   WHERE rel.contact_id = dc.id
                                ORDER BY r.code),
                            dc.attitude, dc.influence, dc.time_spent, s.circle

@@ -115,7 +115,39 @@ class SfaStakeholder(models.Model):
         person's one line on that deal), else the last known attitude and time and the roles
         of all their deals: what the org-chart cards show."""
         lead_id = self.env.context.get("sfa_lead_id")
-        for stakeholder in self:
+        saved = self.filtered(lambda s: isinstance(s.id, int))
+        if saved:
+            # one query for all the cards of an org chart, however many people
+            self.env["sfa.deal.contact"].flush_model(
+                ["stakeholder_id", "lead_id", "attitude", "time_spent", "role_ids", "write_date"]
+            )
+            on_deal = SQL("AND dc.lead_id = %s", lead_id) if lead_id else SQL()
+            rows = self.env.execute_query(
+                SQL(
+                    """
+                    SELECT s.id, last.attitude, last.time_spent, codes.codes
+                      FROM unnest(%(ids)s::int[]) AS s(id)
+                 LEFT JOIN LATERAL (
+                        SELECT dc.attitude, dc.time_spent FROM sfa_deal_contact dc
+                         WHERE dc.stakeholder_id = s.id %(on_deal)s
+                      ORDER BY dc.write_date DESC, dc.id DESC LIMIT 1) last ON TRUE
+                 LEFT JOIN LATERAL (
+                        SELECT string_agg(DISTINCT r.code, '' ORDER BY r.code) AS codes
+                          FROM sfa_deal_contact dc
+                          JOIN sfa_deal_contact_role_rel rel ON rel.contact_id = dc.id
+                          JOIN sfa_buying_role r ON r.id = rel.role_id AND r.active
+                         WHERE dc.stakeholder_id = s.id %(on_deal)s) codes ON TRUE
+                    """,
+                    ids=saved.ids,
+                    on_deal=on_deal,
+                )
+            )
+            for sid, attitude, time_spent, codes in rows:
+                stakeholder = self.browse(sid)
+                stakeholder.last_attitude = attitude or False
+                stakeholder.time_spent = time_spent or False
+                stakeholder.role_codes = codes or ""
+        for stakeholder in self - saved:
             contacts = stakeholder.deal_contact_ids.sorted(lambda c: (c.write_date, c.id))
             if lead_id:
                 contacts = contacts.filtered(lambda c: c.lead_id.id == lead_id)
