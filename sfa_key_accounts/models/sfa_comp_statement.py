@@ -979,11 +979,17 @@ class SfaCompStatement(models.Model):
         # statements over one day would pay it twice
         have = {(s.user_id.id, s.company_id.id) for s in around}
         wanted = {(a.user_id.id, a.company_id.id) for a in assignments} - have
-        new = self.sudo().create(
-            [
-                {"user_id": uid, "company_id": cid, "date_from": date_from, "date_to": date_to}
-                for uid, cid in sorted(wanted)
-            ]
+        # in one batch, without a creation note per statement nor the author as follower
+        # (computing them next posts what matters)
+        new = (
+            self.sudo()
+            .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
+            .create(
+                [
+                    {"user_id": uid, "company_id": cid, "date_from": date_from, "date_to": date_to}
+                    for uid, cid in sorted(wanted)
+                ]
+            )
         )
         return existing | new
 
