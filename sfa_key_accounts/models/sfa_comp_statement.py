@@ -501,10 +501,45 @@ class SfaCompStatement(models.Model):
             }
         # the statements first (they have no line now, so that no line follows their state
         # through the ORM), then the lines in one INSERT
-        for statement, vals in figures.items():
-            trusted(statement.sudo(), STATEMENT_FLOW).write(vals)
+        self._write_figures(figures)
         Line._insert_rows(vals_list)
         self._ask_approval()
+
+    def _write_figures(self, figures):
+        """Write each statement's own figures ({statement: vals}, the same fields for all)
+        in one UPDATE, rather than one write (and its tracking and triggers) per statement;
+        the fields that depend on them follow once for all."""
+        fnames = sorted({fname for vals in figures.values() for fname in vals})
+        if not figures or any(set(vals) != set(fnames) for vals in figures.values()):
+            for statement, vals in figures.items():  # not one shape: one write each
+                trusted(statement.sudo(), STATEMENT_FLOW).write(vals)
+            return
+        statements = self.browse([statement.id for statement in figures])
+        statements.modified(fnames, before=True)
+        columns = {fname: [] for fname in fnames}
+        for statement, vals in figures.items():
+            for fname in fnames:
+                field = self._fields[fname]
+                columns[fname].append(field.convert_to_column(vals[fname], statement))
+        self.env.cr.execute(
+            SQL(
+                """UPDATE sfa_comp_statement st SET %(sets)s, write_uid = %(uid)s,
+                          write_date = now() AT TIME ZONE 'UTC'
+                     FROM unnest(%(ids)s::int[], %(arrays)s) AS v(id, %(names)s)
+                    WHERE st.id = v.id""",
+                sets=SQL(", ").join(
+                    SQL("%s = v.%s", SQL.identifier(f), SQL.identifier(f)) for f in fnames
+                ),
+                uid=self.env.uid,
+                ids=statements.ids,
+                arrays=SQL(", ").join(
+                    SQL("%s::%s[]", columns[f], SQL(self._fields[f].column_type[1])) for f in fnames
+                ),
+                names=SQL(", ").join(SQL.identifier(f) for f in fnames),
+            )
+        )
+        statements.invalidate_recordset([*fnames, "write_uid", "write_date"], flush=False)
+        statements.modified(fnames)
 
     def _ask_approval(self):
         """An *Approve Statement* activity for the team leader of each computed statement

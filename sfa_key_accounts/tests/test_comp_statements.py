@@ -37,10 +37,11 @@ Q3 = ("2026-07-01", "2026-09-30")
 Q4 = ("2026-10-01", "2026-12-31")
 # Queries to compute a batch of statements, whatever the number of deals (reads of the
 # plans, targets, reviews, deals, splits, earlier statements, clawbacks and holds; the
-# old lines deleted and the new ones inserted in one statement each, with the flags of the
+# statements' figures written in one UPDATE, the old lines deleted and the new ones
+# inserted in one statement each, with the flags of the
 # lines they point at, the totals in two grouped queries, the leaders' approval activities
 # created in one batch)
-QUERIES = 47
+QUERIES = 48
 
 
 class SfaCompCommon(SfaTargetCommon):
