@@ -315,6 +315,10 @@ def kpi_bonus(target_bonus, score, curve, digits=2):
 
 def split_credit(amount, shares_pct, digits=2):
     """Share ``amount`` by positive percentages adding up to 100; the pieces re-sum exactly."""
+    if len(shares_pct) == 1 and shares_pct[0] == 100:  # the usual deal: one person, in full
+        if _frac(amount) < 0:
+            raise ValueError(f"the total to split must not be negative, got {amount!r}")
+        return [_round(amount, _digits(digits))]
     if any(_frac(share) <= 0 for share in shares_pct):
         raise ValueError("credit shares must be positive")
     if not shares_pct or weights_problems(shares_pct):

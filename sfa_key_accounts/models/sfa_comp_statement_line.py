@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, float_round
+from odoo.tools import SQL
 
 from .nullable_float import NullableFloat
 from .sfa_comp_statement import line_key
@@ -179,19 +179,15 @@ class SfaCompStatementLine(models.Model):
         statements = self.env["sfa.comp.statement"].browse(
             {vals["statement_id"] for vals in vals_list}
         )
-        currency = {s.id: s.company_id.currency_id for s in statements.sudo()}
         columns = {name: [] for name in LINE_COLUMNS}
         for vals in vals_list:
-            round_money = currency[vals["statement_id"]].round
             for name, kind in LINE_COLUMNS.items():
                 value = vals.get(name)
-                if kind == "money":
-                    value = round_money(value or 0.0)
-                elif kind == "bool":
+                if kind == "bool":
                     value = bool(value)
-                elif isinstance(kind, int):
-                    value = None if value is None else float_round(value, precision_digits=kind)
-                elif not value:
+                elif kind == "money":
+                    value = value or 0.0
+                elif not isinstance(kind, int) and not value:
                     value = None
                 columns[name].append(value)
         if vals_list:
@@ -201,16 +197,24 @@ class SfaCompStatementLine(models.Model):
                     INSERT INTO sfa_comp_statement_line
                         (%(names)s, sequence, user_id, team_id, company_id, date_from, state,
                          clawed_back, released, create_uid, create_date, write_uid, write_date)
-                    SELECT %(v_names)s, 10, s.user_id, s.team_id, s.company_id, s.date_from,
+                    SELECT %(values)s, 10, s.user_id, s.team_id, s.company_id, s.date_from,
                            s.state, FALSE, FALSE, %(uid)s, now() AT TIME ZONE 'UTC',
                            %(uid)s, now() AT TIME ZONE 'UTC'
                       FROM unnest(%(arrays)s) WITH ORDINALITY AS v(%(names)s, position)
                       JOIN sfa_comp_statement s ON s.id = v.statement_id
+                      JOIN res_company co ON co.id = s.company_id
+                      JOIN res_currency cur ON cur.id = co.currency_id
                   ORDER BY v.position
                     """,
                     names=SQL(", ").join(SQL.identifier(name) for name in LINE_COLUMNS),
-                    v_names=SQL(", ").join(
-                        SQL("v.%s", SQL.identifier(name)) for name in LINE_COLUMNS
+                    # money to the company's currency, floats to their digits, as the ORM
+                    values=SQL(", ").join(
+                        SQL("ROUND(v.%s, cur.decimal_places)", SQL.identifier(name))
+                        if kind == "money"
+                        else SQL("ROUND(v.%s, %s)", SQL.identifier(name), kind)
+                        if isinstance(kind, int)
+                        else SQL("v.%s", SQL.identifier(name))
+                        for name, kind in LINE_COLUMNS.items()
                     ),
                     arrays=SQL(", ").join(
                         SQL("%s::%s[]", columns[name], SQL(SQL_TYPES.get(kind, "numeric")))
