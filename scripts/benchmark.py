@@ -116,6 +116,13 @@ def parse_args(argv):
         default="off",
         help="PostgreSQL JIT for both sides: off (default) or the server's setting",
     )
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="exit 0 when every path ran and floor and addon gave the same result, whatever "
+        "the goals (the test command runs the benchmark on tiny data, where fixed costs "
+        "decide the ratios; the goals are for the large size)",
+    )
     parser.add_argument("--path", choices=PATHS, help=argparse.SUPPRESS)  # the child process
     args = parser.parse_args(argv)
     args.db = args.db or f"sfa_bench_{args.size}"
@@ -165,6 +172,15 @@ def run_driver(args):
         say(f"report written to {output}")
     passed = sum(r["verdict"] == "PASS" for r in results)
     print(f"\nRESULT: {passed} of {len(results)} paths pass")
+    if args.smoke:
+        broken = [
+            r["path"]
+            for r in results
+            if r["verdict"] not in ("PASS", "FAIL") or not str(r.get("check", "")).startswith("yes")
+        ]
+        verdict = "broken: " + ", ".join(broken) if broken else "every path ran, same results"
+        print(f"SMOKE: {verdict}")
+        return 1 if broken else 0
     return 0 if passed == len(results) else 1
 
 
