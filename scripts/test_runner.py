@@ -834,6 +834,10 @@ def tier_run(tier):
                 break
         if not problems:
             problems += check_i18n(env, clone)
+        if not problems:
+            problems += check_replica(env, clone, db)
+        if not problems:
+            problems += check_bench(env, clone)
     finally:
         rc, out = run(["make", "stop"], LOGS / "run-stop.log", env=env, cwd=clone)
         if rc or "stopping the project's cluster" not in out:
@@ -852,10 +856,52 @@ def tier_run(tier):
         True,
         f"fresh copy: make run installed, then updated; each time: login, "
         f"{RUN_CHECK_READ['model']} read, database manager off, {where}; "
-        f"make i18n: .pot up to date; make stop stopped its cluster ({time.time() - t0:.0f}s)",
+        f"make i18n: .pot up to date; make replica + check: reads on the replica; make data "
+        f"+ make bench (tiny, smoke); make stop stopped its cluster ({time.time() - t0:.0f}s)",
         4,
         0,
     )
+
+
+def check_replica(env, clone, db):
+    """The README's read replica, as a user tries it: `make replica`, `scripts/replica.sh
+    check` on the demo database (read-only calls served by the replica, the write by the
+    primary), `make replica-stop`."""
+    problems = []
+    for cmd, log, want in (
+        (["make", "replica"], "run-replica.log", None),
+        (["bash", "scripts/replica.sh", "check", db], "run-replica-check.log", "RESULT: read-only"),
+        (["make", "replica-stop"], "run-replica-stop.log", None),
+    ):
+        say(f"run: {' '.join(cmd)} in the fresh copy, log .local/logs/{log}")
+        rc, out = run(cmd, LOGS / log, env=env, cwd=clone, timeout=600)
+        if rc or (want and want not in out):
+            problems.append(f"{' '.join(cmd)}: exit {rc}: {out.strip()[-300:]}")
+            if cmd[0] == "bash":  # leave no replica running
+                run(["make", "replica-stop"], LOGS / "run-replica-stop.log", env=env, cwd=clone)
+            break
+    return problems
+
+
+def check_bench(env, clone):
+    """The README's benchmark commands on the tiny data set: `make data` builds it, `make
+    bench` runs every hot path and its SQL floor (--smoke: they must run and agree; the
+    goals are judged at the large size, docs/benchmarks.md)."""
+    problems = []
+    for cmd, log, want in (
+        (["make", "data", "SIZE=tiny"], "run-data.log", None),
+        (
+            ["make", "bench", "SIZE=tiny", "REPEAT=1", "ARGS=--smoke --no-output"],
+            "run-bench.log",
+            "SMOKE: every path ran",
+        ),
+    ):
+        say(f"run: {' '.join(cmd)} in the fresh copy, log .local/logs/{log}")
+        rc, out = run(cmd, LOGS / log, env=env, cwd=clone, timeout=1800)
+        if rc or (want and want not in out):
+            problems.append(f"{' '.join(cmd)}: exit {rc}: {out.strip()[-400:]}")
+            break
+    return problems
 
 
 POT_DATES = re.compile(r'^"(POT-Creation-Date|PO-Revision-Date): .*$', re.M)
