@@ -35,6 +35,12 @@ mutate-engine:  ## mutmut over sfa_key_accounts/engine with the pytest tests of 
 mutate-addon:  ## operator/boundary/condition mutants of models/ and wizard/, Odoo tests
 	@bash -c '$(ODOO_ENV) && exec "$$SFA_VENV/bin/python" scripts/mutate_addon.py $(ARGS)'
 
+# Benchmark data (not part of `make test`): drops and rebuilds the database (default
+# sfa_bench_<size>), installs the addon without demo data and fills it with seeded data
+.PHONY: data
+data:  ## seeded benchmark data: SIZE=tiny|small|large [SFA_BENCH_DB=name] [SEED=1]
+	SFA_BENCH_DB="$(SFA_BENCH_DB)" SEED="$(SEED)" bash scripts/generate_data.sh "$(or $(SIZE),tiny)"
+
 # Benchmarks (issue 11; not part of `make test`): each hot path against a hand-written SQL
 # floor on a database `make data` filled, e.g. make bench SIZE=small REPEAT=5 ARGS=--replica
 .PHONY: bench
