@@ -98,7 +98,7 @@ class CrmLead(models.Model):
     sfa_timeline_note = fields.Char("Timeline")
 
     def init(self):
-        super().init()
+        res = super().init()
         for name, columns in CLOSED_DEALS_INDEXES.items():
             self.env.cr.execute(
                 SQL(
@@ -108,6 +108,7 @@ class CrmLead(models.Model):
                     columns,
                 )
             )
+        return res
 
     @api.depends("team_id", "team_id.sfa_own_stages")
     def _compute_sfa_stage_ids(self):
