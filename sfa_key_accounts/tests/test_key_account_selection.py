@@ -209,7 +209,9 @@ class TestKeyAccountSelection(SfaCommon):
         Selection = self.env["sfa.key.account.selection"]
         self.env["ir.config_parameter"].set_param("sfa_key_accounts.retier_auto_apply", "")
         with freeze_time("2026-12-15"):
-            self.assertEqual(Selection._cron_retier(), 0)  # 6 customers: one batch
+            # the job's step for this company (the cron takes every company with tiers, demo
+            # data included): 6 customers, one batch
+            self.assertEqual(Selection._retier_step(self.company, 5000), 0)
         self.assertFalse(self._ka(self.big).tier_id)  # only proposed
         self.assertEqual(self._ka(self.big).sfa_proposed_tier_id, self.tier_a)
         self.assertEqual(self._ka(self.small).sfa_proposed_tier_id, self.tier_b)
@@ -218,11 +220,11 @@ class TestKeyAccountSelection(SfaCommon):
         self.env["ir.config_parameter"].set_param("sfa_key_accounts.retier_auto_apply", "1")
         with freeze_time("2026-12-15"):
             # two customers per call: the run is stored once and continued, 6 -> 4 -> 2 -> 0
-            self.assertEqual(Selection._cron_retier(batch_size=2), 4)
+            self.assertEqual(Selection._retier_step(self.company, 2), 4)
             self.assertEqual(self._ka(self.big).tier_id, self.tier_a)  # rank 1 and 2 first
             self.assertFalse(self._ka(self.small).tier_id)
-            self.assertEqual(Selection._cron_retier(batch_size=2), 2)
-            self.assertEqual(Selection._cron_retier(batch_size=2), 0)
+            self.assertEqual(Selection._retier_step(self.company, 2), 2)
+            self.assertEqual(Selection._retier_step(self.company, 2), 0)
         self.assertEqual(self._ka(self.small).tier_id, self.tier_b)
         self.assertEqual(self._ka(self.idle).tier_id, self.tier_c)
         self.assertFalse(self._ka(self.big).sfa_proposed_tier_id)
@@ -233,6 +235,21 @@ class TestKeyAccountSelection(SfaCommon):
         # one row per change, none repeated by a batch: Big -> A, Mid -> A, Small -> B, and
         # Idle's hand-set A then A -> C
         self.assertEqual(len(history), 5)
+
+    def test_cron_covers_every_company_with_tiers(self):
+        """The scheduled job runs the step over every company with tiers until none is left
+        (the cron runner calls it again while it reports work left)."""
+        self.env["ir.config_parameter"].set_param("sfa_key_accounts.retier_auto_apply", "1")
+        Selection = self.env["sfa.key.account.selection"]
+        calls = 1
+        with freeze_time("2026-12-15"):
+            while Selection._cron_retier(batch_size=100000):
+                calls += 1
+        self.assertEqual(self._ka(self.big).tier_id, self.tier_a)
+        # a company without tiers is left alone (its first 80/20 selection gives it tiers)
+        self.assertFalse(self._ka(self.small, self.other_company))
+        companies = self.env["sfa.key.account.tier"].search([]).company_id
+        self.assertEqual(calls, len(companies))  # one company's run per call here
 
     def test_default_period_is_last_twelve_months(self):
         form = Form(self.env["sfa.key.account.selection"])
