@@ -8,6 +8,7 @@ from odoo.tools import SQL, format_amount
 
 from ..engine import politics
 from .sfa_access_mixin import is_trusted, trusted
+from .sfa_bulk import update_rows
 from .sfa_comp_credit_split import SPLIT_BATCH
 
 _logger = logging.getLogger(__name__)
@@ -187,22 +188,16 @@ class CrmLead(models.Model):
         if not changed:
             return self.browse()
         leads = self.browse(list(changed))
-        codes, scores, statuses = zip(*changed.values(), strict=True)
-        self.env.cr.execute(
-            SQL(
-                """UPDATE crm_lead l
-                      SET red_flag_codes = NULLIF(v.codes, ''), political_map_score = v.score,
-                          political_map_status = NULLIF(v.status, ''),
-                          write_uid = %(uid)s, write_date = now() AT TIME ZONE 'UTC'
-                     FROM unnest(%(ids)s::int[], %(codes)s::varchar[], %(scores)s::int[],
-                                 %(statuses)s::varchar[]) AS v(id, codes, score, status)
-                    WHERE l.id = v.id""",
-                uid=self.env.uid,
-                ids=list(changed),
-                codes=list(codes),
-                scores=list(scores),
-                statuses=list(statuses),
-            )
+        update_rows(
+            leads,
+            {
+                lead_id: {
+                    "red_flag_codes": codes or None,
+                    "political_map_score": score,
+                    "political_map_status": status or None,
+                }
+                for lead_id, (codes, score, status) in changed.items()
+            },
         )
         leads.invalidate_recordset([*MAP_FIGURES, "write_uid", "write_date"], flush=False)
         return leads

@@ -6,6 +6,7 @@ from odoo.tools import SQL
 
 from ..engine import health
 from .nullable_float import NullableFloat
+from .sfa_bulk import update_rows
 
 LIVE_STATES = ("active", "review")
 # the stored health figures of a plan (_compute_health), in the order of the bulk UPDATE
@@ -261,24 +262,8 @@ class SfaAccountPlan(models.Model):
         if not changed:
             return self.browse()
         plans = self.browse(list(changed))
-        columns = list(zip(*changed.values(), strict=True))
-        self.env.cr.execute(
-            SQL(
-                """UPDATE sfa_account_plan p SET %(sets)s, write_uid = %(uid)s,
-                          write_date = now() AT TIME ZONE 'UTC'
-                     FROM unnest(%(ids)s::int[], %(arrays)s) AS v(id, %(names)s)
-                    WHERE p.id = v.id""",
-                sets=SQL(", ").join(
-                    SQL("%s = v.%s", SQL.identifier(f), SQL.identifier(f)) for f in HEALTH_FIELDS
-                ),
-                uid=self.env.uid,
-                ids=list(changed),
-                arrays=SQL(", ").join(
-                    SQL("%s::%s[]", list(col), SQL("bool" if f.endswith("assessed") else "float8"))
-                    for f, col in zip(HEALTH_FIELDS, columns, strict=True)
-                ),
-                names=SQL(", ").join(SQL.identifier(f) for f in HEALTH_FIELDS),
-            )
+        update_rows(
+            self, {pid: dict(zip(HEALTH_FIELDS, row, strict=True)) for pid, row in changed.items()}
         )
         # the key accounts whose current plan this is show its health (related, stored)
         self.env["sfa.key.account"].flush_model(["current_plan_id", "health", "health_assessed"])

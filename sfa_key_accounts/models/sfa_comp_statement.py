@@ -7,6 +7,7 @@ from odoo.tools import SQL, format_amount
 from ..engine import compensation as engine
 from ..engine import targets as target_engine
 from .sfa_access_mixin import is_trusted, set_to_defaults, trusted
+from .sfa_bulk import update_rows
 from .sfa_comp_plan import COMP_ADMIN
 from .sfa_period import period_clash
 from .sfa_sales_target import first_win_sql
@@ -528,27 +529,15 @@ class SfaCompStatement(models.Model):
             return
         statements = self.browse([statement.id for statement in figures])
         statements.modified(fnames, before=True)
-        columns = {fname: [] for fname in fnames}
-        for statement, vals in figures.items():
-            for fname in fnames:
-                field = self._fields[fname]
-                columns[fname].append(field.convert_to_column(vals[fname], statement))
-        self.env.cr.execute(
-            SQL(
-                """UPDATE sfa_comp_statement st SET %(sets)s, write_uid = %(uid)s,
-                          write_date = now() AT TIME ZONE 'UTC'
-                     FROM unnest(%(ids)s::int[], %(arrays)s) AS v(id, %(names)s)
-                    WHERE st.id = v.id""",
-                sets=SQL(", ").join(
-                    SQL("%s = v.%s", SQL.identifier(f), SQL.identifier(f)) for f in fnames
-                ),
-                uid=self.env.uid,
-                ids=statements.ids,
-                arrays=SQL(", ").join(
-                    SQL("%s::%s[]", columns[f], SQL(self._fields[f].column_type[1])) for f in fnames
-                ),
-                names=SQL(", ").join(SQL.identifier(f) for f in fnames),
-            )
+        update_rows(
+            statements,
+            {
+                statement.id: {
+                    fname: self._fields[fname].convert_to_column(vals[fname], statement)
+                    for fname in fnames
+                }
+                for statement, vals in figures.items()
+            },
         )
         statements.invalidate_recordset([*fnames, "write_uid", "write_date"], flush=False)
         statements.modified(fnames)
