@@ -949,7 +949,29 @@ assert "key_account_tier_id" not in env["res.partner"]._fields
 env.cr.execute("SELECT lead_id, stakeholder_id FROM sfa_deal_contact "
                "GROUP BY 1, 2 HAVING count(*) > 1")
 assert not env.cr.fetchall(), "one row per person and deal"
+close = env.ref("sfa_key_accounts.crm_stage_close")
+won = env.ref("sfa_key_accounts.crm_stage_won")
+assert (close.name, close.is_won, won.is_won) == ("Close the sale", False, True), close.read()
+deal = env["crm.lead"].search([("name", "=", "Won in the old Close stage")])
+assert (deal.stage_id, deal.probability) == (won, 100.0), (deal.stage_id.name, deal.probability)
+support = env.ref("sfa_key_accounts.differentiator_product_after_sales_support")
+assert support.level == "service", support.level
 print("UPGRADE-CHECK OK", Account.search_count([]), "key accounts")
+"""
+
+# Run on the old release before the upgrade: a deal won in its Close stage (the won stage of
+# the key-account team until 1.4), which the 1.5 migration must keep won, in the new Won stage.
+UPGRADE_SEED = """
+close = env.ref("sfa_key_accounts.crm_stage_close")
+assert close.is_won
+deal = env["crm.lead"].create({"name": "Won in the old Close stage", "type": "opportunity",
+                               "team_id": close.team_id.id})
+env.flush_all()
+# straight in SQL: whatever the old release's gates say, the deal is won in Close
+env.cr.execute("UPDATE crm_lead SET stage_id = %s, probability = 100, date_closed = now() "
+               "WHERE id = %s", (close.id, deal.id))
+env.cr.commit()
+print("UPGRADE-SEED OK")
 """
 
 
@@ -977,6 +999,15 @@ def tier_upgrade(tier, db):
     cmd[cmd.index(str(LOCAL / "odoo.conf"))] = str(old_conf)
     rc, out = run(cmd, LOGS / "upgrade-install.log")
     problems = [f"install {version}: odoo exited with {rc}"] if rc else []
+    if not problems:
+        seed = odoo_cmd("-d", db, "--no-http", command="shell")
+        seed[seed.index(str(LOCAL / "odoo.conf"))] = str(old_conf)
+        proc = subprocess.run(
+            seed, input=UPGRADE_SEED, capture_output=True, text=True, cwd=ROOT, check=False
+        )
+        (LOGS / "upgrade-seed.log").write_text(proc.stdout + proc.stderr)
+        if "UPGRADE-SEED OK" not in proc.stdout:
+            problems.append("seeding the old release failed: see .local/logs/upgrade-seed.log")
     if not problems:
         args = [
             "-d",

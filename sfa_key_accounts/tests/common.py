@@ -190,6 +190,7 @@ class SfaDealCommon(SfaCommon):
         cls.prove = cls.env.ref("sfa_key_accounts.crm_stage_prove")
         cls.negotiate = cls.env.ref("sfa_key_accounts.crm_stage_negotiate")
         cls.close = cls.env.ref("sfa_key_accounts.crm_stage_close")
+        cls.won = cls.env.ref("sfa_key_accounts.crm_stage_won")
 
     @classmethod
     def _deal(cls, name, stage, **vals):

@@ -63,7 +63,7 @@ class TestWonButtonThroughTheGates(BittenDeals):
             expected_revenue=50000,
         )
         before = deal.read(["stage_id", "probability", "date_closed", "active"])
-        # the way to Close passes the gates of Confirm (qualification), Lead the process
+        # the way to Won passes the gates of Confirm (qualification), Lead the process
         # (political map) and Prove the solution (value worksheet): every open point is listed
         expected = (
             "Half qualified cannot leave Confirm the opportunity yet:\n"
@@ -102,7 +102,7 @@ class TestWonButtonThroughTheGates(BittenDeals):
             {"worksheet_id": worksheet.id, "category": "cost_saving", "likely_amount": 9000}
         )
         deal.action_set_won_rainbowman()
-        self.assertEqual((deal.stage_id, deal.probability), (self.close, 100.0))
+        self.assertEqual((deal.stage_id, deal.probability), (self.won, 100.0))
         self.assertTrue(deal.date_closed)
 
     def test_manager_override_wins_the_deal_and_logs_every_gate_passed(self):
@@ -112,9 +112,9 @@ class TestWonButtonThroughTheGates(BittenDeals):
             .with_user(self.user_manager)
             .with_context(default_lead_id=deal.id)
         )
-        wizard.stage_id = self.close
+        wizard.stage_id = self.won
         wizard.reason = "Signed under the group framework agreement"
-        # every gate the move to Close passes: Confirm's (all four checks), Lead's (map) and
+        # every gate the move to Won passes: Confirm's (all four checks), Lead's (map) and
         # Prove's (value worksheet)
         self.assertEqual(
             wizard.missing,
@@ -127,13 +127,13 @@ class TestWonButtonThroughTheGates(BittenDeals):
             "Prove the solution: no value worksheet",
         )
         wizard.save().action_confirm()
-        self.assertEqual((deal.stage_id, deal.probability), (self.close, 100.0))
+        self.assertEqual((deal.stage_id, deal.probability), (self.won, 100.0))
         self.assertTrue(deal.stage_id.is_won)
         self.assertTrue(deal.date_closed)
         note = deal.message_ids[0]
         self.assertEqual(note.author_id, self.user_manager.partner_id)
         self.assertIn(
-            "Gate of Confirm the opportunity overridden by Mona Manager, moved to Close.", note.body
+            "Gate of Confirm the opportunity overridden by Mona Manager, moved to Won.", note.body
         )
         self.assertIn("Signed under the group framework agreement", note.body)
 
@@ -141,7 +141,7 @@ class TestWonButtonThroughTheGates(BittenDeals):
         (self.confirm | self.lead_process | self.prove).sfa_gate_mode = "warning"
         deal = self._deal("Warned win", self.confirm, **dict(QUALIFIED, sfa_budget_confirmed=False))
         deal.action_set_won_rainbowman()
-        self.assertEqual(deal.stage_id, self.close)
+        self.assertEqual(deal.stage_id, self.won)
         note = deal.message_ids[0].body
         self.assertIn("Moved past the gate of Confirm the opportunity with open points:", note)
         self.assertIn("<li>the budget is not confirmed</li>", note)

@@ -8,7 +8,7 @@ from odoo.tests import Form, tagged
 from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.base.controllers.rpc import dumps
-from odoo.addons.sfa_key_accounts.models.crm_lead import CrmLead
+from odoo.addons.sfa_key_accounts.models.crm_lead import OPEN_DEALS, CrmLead
 
 from .common import QUALIFIED, SfaDealCommon
 
@@ -17,7 +17,8 @@ KEY_STAGES = [
     "Lead the process",
     "Prove the solution",
     "Negotiate",
-    "Close",
+    "Close the sale",
+    "Won",
 ]
 
 
@@ -150,6 +151,31 @@ class TestStageGates(SfaDealCommon):
         deal.action_set_won()  # the Won button still finds the shared won stage
         self.assertEqual(deal.stage_id, self.generic_won)
 
+    def test_close_the_sale_is_open_and_won_is_its_own_stage(self):
+        """Close (销售成交) is the last stage of the process: the deal is still open there
+        (competitors can still spoil it before signature); the Won button moves it on to the
+        team's Won stage (docs/method.md §2)."""
+        self.assertEqual((self.close.is_won, self.won.is_won), (False, True))
+        self.assertTrue(self.won.fold)
+        self.assertEqual(self.team._sfa_pipeline_stages()[self.team.id][-2:], self.close | self.won)
+        deal = self._deal("At the close", self.negotiate, **QUALIFIED)
+        self._map(deal, (self.dan, "D", "champion"), (self.ann, "A", "support"))
+        worksheet = self.env["sfa.value.worksheet"].browse(
+            deal.action_open_value_worksheet()["res_id"]
+        )
+        self.env["sfa.value.benefit"].create(
+            {"worksheet_id": worksheet.id, "category": "cost_saving", "likely_amount": 9000}
+        )
+        deal.stage_id = self.close
+        self.assertEqual(deal.stage_id, self.close)
+        self.assertTrue(deal.active)
+        self.assertLess(deal.probability, 100.0)
+        self.assertFalse(deal.date_closed)
+        self.assertIn(deal, self.env["crm.lead"].search(OPEN_DEALS))
+        deal.action_set_won()
+        self.assertEqual((deal.stage_id, deal.probability), (self.won, 100.0))
+        self.assertTrue(deal.date_closed)
+
     def test_new_key_account_deal_starts_in_the_first_key_stage(self):
         deal = self.env["crm.lead"].create(
             {"name": "Fresh", "type": "opportunity", "team_id": self.team.id}
@@ -188,7 +214,7 @@ class TestStageGates(SfaDealCommon):
             (self.ann, "A", "support"),
         )
         deal.action_set_won()
-        self.assertEqual(deal.stage_id, self.close)
+        self.assertEqual(deal.stage_id, self.won)
 
     def test_creating_a_deal_in_a_later_stage_passes_the_gates(self):
         """Creating a deal straight in *Prove* or won is no way around the gates."""
