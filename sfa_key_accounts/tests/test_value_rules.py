@@ -56,6 +56,38 @@ class TestValueDefaults(ValueCase):
         # and the summary counts it as even: 3 x (3 - 3)
         self.assertIn("Any competitor: <b>+0</b>", self.ws.advantage_html)
 
+    def test_differentiator_levels_are_the_course_table(self):
+        """Seed 003's table (docs/method.md §4): service beside the product, quality at the
+        company level, education and ability for the sales team and the account manager."""
+        levels = dict(self.env["sfa.differentiator.category"]._fields["level"].selection)
+        self.assertEqual(
+            list(levels),
+            ["product", "service", "company", "partners", "sales_team", "account_manager"],
+        )
+        names = {
+            level: self.env["sfa.differentiator.category"]
+            .search([("level", "=", level)])
+            .mapped("name")
+            for level in levels
+        }
+        self.assertEqual(
+            names["service"],
+            [
+                "Pre-sales support",
+                "After-sales support",
+                "Response time",
+                "Service channels",
+                "Customer satisfaction",
+                "Training",
+                "Warranty",
+                "Experience",
+            ],
+        )
+        self.assertNotIn("Response time", names["product"])
+        self.assertIn("Quality", names["company"])
+        for level in ("sales_team", "account_manager"):
+            self.assertEqual(names[level][-2:], ["Education", "Ability"])
+
     def test_new_lines_and_settings_come_after_those_numbered_below_ten(self):
         """Lines, differentiator categories and health criteria are ordered by sequence;
         a new one gets 10, so it lands after anything numbered 1-9."""
