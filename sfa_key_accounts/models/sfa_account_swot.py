@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 AREAS = [
     # the customer's own (internal) areas
@@ -34,25 +34,37 @@ AREAS = [
 ]
 
 
+QUADRANTS = [
+    ("strength", "Strengths"),
+    ("weakness", "Weaknesses"),
+    ("opportunity", "Opportunities"),
+    ("threat", "Threats"),
+]
+
+
 class SfaAccountSwot(models.Model):
     """One item of the customer's SWOT (the customer's, not ours: DOMAIN.md §1)."""
 
     _name = "sfa.account.swot"
     _description = "Customer SWOT Item"
     _inherit = ["sfa.access.mixin", "sfa.number.mixin"]
-    _order = "plan_id, quadrant, sequence, id"
+    _order = "plan_id, quadrant_sequence, sequence, id"
 
     plan_id = fields.Many2one("sfa.account.plan", required=True, index=True, ondelete="cascade")
     sequence = fields.Integer(default=10)
+    # the quadrants' own names, not the CRM's "Opportunity" (a deal): 机会, not 商机
     quadrant = fields.Selection(
-        [
-            ("strength", "Strength"),
-            ("weakness", "Weakness"),
-            ("opportunity", "Opportunity"),
-            ("threat", "Threat"),
-        ],
+        QUADRANTS,
         required=True,
         default="strength",
     )
+    # S-W-O-T on screen and on paper, whatever the alphabet says
+    quadrant_sequence = fields.Integer(compute="_compute_quadrant_sequence", store=True)
     area = fields.Selection(AREAS)
     name = fields.Char("Description", required=True)
+
+    @api.depends("quadrant")
+    def _compute_quadrant_sequence(self):
+        order = [key for key, _label in QUADRANTS]
+        for item in self:
+            item.quadrant_sequence = order.index(item.quadrant) + 1 if item.quadrant else 0

@@ -168,6 +168,35 @@ class TestReports(SfaCommon):
         # signals, willingness and quality are still not assessed
         self.assertEqual(text.count("Not assessed"), 3)
 
+    def test_swot_prints_in_swot_order(self):
+        """S-W-O-T, as the quadrants are named, not by the alphabet of their keys; the third
+        is the customer's *Opportunities* (机会), not the CRM's opportunity (商机)."""
+        plan = self._plan()
+        self.env["sfa.account.swot"].create(
+            [
+                {"plan_id": plan.id, "quadrant": quadrant, "name": name}
+                for quadrant, name in (
+                    ("threat", "Cheap imports"),
+                    ("opportunity", "A new plant"),
+                    ("weakness", "Scrap rate"),
+                    ("strength", "Strong brand"),
+                )
+            ]
+        )
+        plan.invalidate_recordset(["swot_ids"])
+        self.assertEqual(
+            plan.swot_ids.mapped("quadrant"), ["strength", "weakness", "opportunity", "threat"]
+        )
+        text = self._text(self._html(PLAN_REPORT, plan))
+        rows = [
+            "Strengths Strong brand",
+            "Weaknesses Scrap rate",
+            "Opportunities A new plant",
+            "Threats Cheap imports",
+        ]
+        self.assertEqual([text.find(row) >= 0 for row in rows], [True] * 4)
+        self.assertEqual(sorted(rows, key=text.find), rows)
+
     @staticmethod
     def _text(html):
         return " ".join(lxml_html.fromstring(html).text_content().split())

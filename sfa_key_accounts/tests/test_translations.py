@@ -1,3 +1,5 @@
+from lxml import etree
+
 from odoo.tests import TransactionCase, tagged
 
 
@@ -7,8 +9,8 @@ class TestTranslations(TransactionCase):
 
     def test_chinese_terms(self):
         for lang, menu, tier, lever in (
-            ("zh_CN", "重点客户", "主顾客", "计划性拜访"),
-            ("zh_TW", "重點客戶", "主顧客", "計劃性拜訪"),
+            ("zh_CN", "重点客户", "主要客户", "计划性拜访"),
+            ("zh_TW", "重點客戶", "主要客戶", "計劃性拜訪"),
         ):
             self.env["res.lang"]._activate_lang(lang)
             self.env["ir.module.module"]._load_module_terms(["sfa_key_accounts"], [lang])
@@ -41,3 +43,68 @@ class TestTranslations(TransactionCase):
                 env["sfa.performance.rating"].fields_get(["source"])["source"]["selection"]
             )
             self.assertEqual(sources["peer"], peer)
+
+    def test_the_course_words_where_the_crm_has_its_own(self):
+        """Issue 12: the words of the course (docs/method.md), not the CRM's where they share a
+        source term, nor a translator's paraphrase."""
+        expected = {
+            "zh_CN": {
+                "swot_opportunity": "机会",
+                "close": "销售成交",
+                "won": "赢单",
+                "relationship": ["松散型（夹子）", "熟悉型（拉链）", "紧密型（尼龙搭扣）"],
+                "quality": "素质评估",
+                "time": ["0 - 未见过面", "1 - 初次接触"],
+                "tiers": ["主要客户", "大客户", "普通客户", "小客户"],
+                "override": "特批放行",
+                "sources": ["讲座", "实物演示", "图文演示", "行业刊物"],
+                "levers": ["身价（优先权与礼遇）", "品牌文化标准", "趸交"],
+                "stale": "关键人近期未联系",
+            },
+            "zh_TW": {
+                "swot_opportunity": "機會",
+                "close": "銷售成交",
+                "won": "贏單",
+                "relationship": ["鬆散型（夾子）", "熟悉型（拉鍊）", "緊密型（尼龍搭扣）"],
+                "quality": "素質評估",
+                "time": ["0 - 未見過面", "1 - 初次接觸"],
+                "tiers": ["主要客戶", "大客戶", "普通客戶", "小客戶"],
+                "override": "特批放行",
+                "sources": ["講座", "實物演示", "圖文演示", "行業刊物"],
+                "levers": ["身價（優先權與禮遇）", "品牌文化標準", "躉交"],
+                "stale": "關鍵人近期未聯絡",
+            },
+        }
+        for lang, words in expected.items():
+            self.env["res.lang"]._activate_lang(lang)
+            self.env["ir.module.module"]._load_module_terms(["sfa_key_accounts"], [lang])
+            env = self.env(context={"lang": lang})
+
+            def label(model, fname, key, env=env):
+                return dict(env[model].fields_get([fname])[fname]["selection"])[key]
+
+            def ref(xmlid, env=env):
+                return env.ref(f"sfa_key_accounts.{xmlid}").name
+
+            got = {
+                "swot_opportunity": label("sfa.account.swot", "quadrant", "opportunity"),
+                "close": ref("crm_stage_close"),
+                "won": ref("crm_stage_won"),
+                "relationship": [
+                    label("sfa.key.account", "relationship", key)
+                    for key in ("clip", "zipper", "velcro")
+                ],
+                "quality": label("sfa.health.criterion", "kind", "quality"),
+                "time": [label("sfa.deal.contact", "time_spent", key) for key in "01"],
+                "tiers": [ref(f"tier_{key}") for key in ("main", "big", "ordinary", "small")],
+                "override": self._button(env, "action_sfa_override_gate"),
+                "sources": [ref(f"influence_source_0{n}") for n in (4, 6, 7, 8)],
+                "levers": [ref(f"switching_lever_{n:02}") for n in (4, 5, 15)],
+                "stale": env._("Key player not contacted recently"),
+            }
+            self.assertEqual(got, words)
+
+    @staticmethod
+    def _button(env, name):
+        arch = env["crm.lead"].get_views([(False, "form")])["views"]["form"]["arch"]
+        return etree.fromstring(arch).xpath(f"//button[@name='{name}']")[0].get("string")
