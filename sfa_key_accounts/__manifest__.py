@@ -55,6 +55,7 @@
         "web.assets_backend": [
             "sfa_key_accounts/static/src/scss/*.scss",
             "sfa_key_accounts/static/src/views/*.js",
+            "sfa_key_accounts/static/src/political_map/*",
         ],
         "web.assets_tests": [
             "sfa_key_accounts/static/tests/tours/**/*",

@@ -148,3 +148,81 @@ class SfaDealContact(models.Model):
                     "the person on the deal instead."
                 )
             )
+
+    # --- the drawn political map of a deal (static/src/political_map) -------------------------
+    @api.model
+    @api.readonly
+    def sfa_map_data(self, lead_id):
+        """What the deal's drawn map shows: each person with their roles, attitude, time spent
+        and circle, their reports-to and influence lines, the people of the account not yet
+        on the deal, and the choices of the map's buttons. A few queries whatever the size."""
+        lead = self.env["crm.lead"].browse(lead_id)
+        lead.check_access("read")
+        contacts = self.search_fetch(
+            [("lead_id", "=", lead.id)], ["stakeholder_id", "role_ids", "attitude", "time_spent"]
+        )
+        people = contacts.stakeholder_id
+        people.fetch(["name", "partner_id", "reports_to_id", "influences_ids", "circle"])
+        people.partner_id.fetch(["function"])
+        account = lead.partner_id.commercial_partner_id
+        others = self.env["sfa.stakeholder"]
+        if account:
+            others = others.search(
+                [("account_id", "=", account.id), ("id", "not in", people.ids)], limit=200
+            )
+        roles = self.env["sfa.buying.role"].search([])
+        return {
+            "can_edit": lead.has_access("write") and contacts.browse().has_access("create"),
+            "has_account": bool(account),
+            "people": [
+                {
+                    "id": contact.id,
+                    "stakeholder_id": contact.stakeholder_id.id,
+                    "name": contact.stakeholder_id.name,
+                    "function": contact.stakeholder_id.partner_id.function or "",
+                    "role_ids": contact.role_ids.ids,
+                    "attitude": contact.attitude or "neutral",
+                    "time_spent": contact.time_spent,
+                    "circle": contact.stakeholder_id.circle,
+                    "reports_to_id": contact.stakeholder_id.reports_to_id.id,
+                    "influences_ids": contact.stakeholder_id.influences_ids.ids,
+                }
+                for contact in contacts
+            ],
+            "candidates": [{"id": s.id, "name": s.name} for s in others],
+            "roles": [{"id": r.id, "code": r.code, "name": r.name} for r in roles],
+            "attitudes": self._fields["attitude"]._description_selection(self.env),
+            "time_levels": self._fields["time_spent"]._description_selection(self.env),
+            "circles": self.env["sfa.stakeholder"]
+            ._fields["circle"]
+            ._description_selection(self.env),
+        }
+
+    @api.model
+    def sfa_map_add(self, lead_id, name, role_ids, attitude):
+        """Put a person on the deal's map in one call, with their roles and attitude: an
+        existing stakeholder of the customer by name, or a new contact of the customer."""
+        lead = self.env["crm.lead"].browse(lead_id)
+        lead.check_access("write")
+        if attitude not in dict(ATTITUDES):
+            raise UserError(self.env._("Choose an attitude: * + = - or X."))
+        stakeholder = self.env["sfa.stakeholder"]._sfa_find_or_create(
+            name, lead.partner_id.commercial_partner_id
+        )
+        if stakeholder in self.search([("lead_id", "=", lead.id)]).stakeholder_id:
+            raise UserError(
+                self.env._(
+                    "%(person)s is already on this deal's map: click their card to change "
+                    "their roles or attitude.",
+                    person=stakeholder.name,
+                )
+            )
+        contact = self.create(
+            {
+                "lead_id": lead.id,
+                "stakeholder_id": stakeholder.id,
+                "role_ids": [fields.Command.set(role_ids or [])],
+                "attitude": attitude,
+            }
+        )
+        return contact.id

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from ..engine import politics
@@ -59,6 +59,17 @@ class SfaStakeholder(models.Model):
         help="The power line: whom this person answers to in the buying centre.",
     )
     child_ids = fields.One2many("sfa.stakeholder", "reports_to_id", "Direct Reports")
+    # The power line (权力线) as the course draws it: who really moves whom, which can differ
+    # from the org chart's reports-to (docs/method.md §3)
+    influences_ids = fields.Many2many(
+        "sfa.stakeholder",
+        "sfa_stakeholder_influence_rel",
+        "from_id",
+        "to_id",
+        domain="[('account_id', '=', account_id), ('id', '!=', id)]",
+        help="The power line: the people of the buying centre this person really moves, "
+        "whatever the org chart says (drawn as arrows on the political map).",
+    )
     buying_style = fields.Selection(BUYING_STYLES, tracking=True)
     circle = fields.Selection(CIRCLES, default="outside", required=True, tracking=True)
     influence_source_ids = fields.Many2many("sfa.influence.source", string="Influence Sources")
@@ -164,6 +175,50 @@ class SfaStakeholder(models.Model):
             stakeholder.suggested_time_spent = str(
                 politics.suggested_time_spent(meetings, messages) if last else 0
             )
+
+    @api.model
+    def name_create(self, name):
+        """A new person typed in a deal's buying centre: their contact is created under the
+        customer the context names (``default_account_id``), then the stakeholder."""
+        account = self.env["res.partner"].browse(self.env.context.get("default_account_id"))
+        stakeholder = self._sfa_find_or_create(name, account.exists())
+        return stakeholder.id, stakeholder.display_name
+
+    @api.model
+    def _sfa_find_or_create(self, name, account):
+        """The stakeholder of ``account`` called ``name`` (case and spaces aside), or a new
+        contact of the account and its stakeholder."""
+        name = " ".join((name or "").split())
+        if not account:
+            raise UserError(
+                self.env._(
+                    "Choose the customer first: the people of a buying centre are contacts of "
+                    "the customer."
+                )
+            )
+        if not name:
+            raise UserError(self.env._("Type the person's name."))
+        found = self.search([("account_id", "=", account.id), ("name", "=ilike", name)], limit=1)
+        if found:
+            return found
+        partner = self.env["res.partner"].create(
+            {"name": name, "parent_id": account.id, "type": "contact"}
+        )
+        return self.create({"partner_id": partner.id, "account_id": account.id})
+
+    @api.constrains("influences_ids", "account_id")
+    def _check_influences(self):
+        for stakeholder in self:
+            others = stakeholder.influences_ids
+            if stakeholder in others or any(o.account_id != stakeholder.account_id for o in others):
+                raise ValidationError(
+                    self.env._(
+                        "%(person)s can only influence other people of the same account "
+                        "(%(account)s).",
+                        person=stakeholder.name,
+                        account=stakeholder.account_id.display_name,
+                    )
+                )
 
     @api.constrains("reports_to_id", "account_id")
     def _check_reports_to(self):

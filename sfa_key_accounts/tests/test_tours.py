@@ -85,6 +85,37 @@ class TestTours(HttpCase):
             "champion",
         )
 
+    def test_map_quick_add_tour(self):
+        """Issue 12: a person on the map of a key deal with two roles and an attitude in three
+        clicks after opening the deal, in zh_CN."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["sfa_key_accounts"], ["zh_CN"])
+        rep = mail_new_test_user(
+            self.env,
+            login="sfa_tour_zh",
+            name="Zhou Tour",
+            groups="sales_team.group_sale_salesman",
+            lang="zh_CN",
+        )
+        account = self.env["res.partner"].create({"name": "华信集团", "is_company": True})
+        lead = place_deals(
+            self.env,
+            {
+                "name": "华信框架协议",
+                "type": "opportunity",
+                "partner_id": account.id,
+                "user_id": rep.id,
+                "team_id": self.env.ref("sfa_key_accounts.crm_team_key_account").id,
+                "stage_id": self.env.ref("sfa_key_accounts.crm_stage_lead_process").id,
+            },
+        )
+        self.start_tour(f"/odoo/crm/{lead.id}", "sfa_map_quick_add_tour", login="sfa_tour_zh")
+        contact = lead.deal_contact_ids
+        self.assertEqual(contact.stakeholder_id.name, "王强")
+        self.assertEqual(contact.stakeholder_id.partner_id.parent_id, account)
+        self.assertEqual(contact.role_codes, "D, E")
+        self.assertEqual(contact.attitude, "champion")
+
     def test_value_worksheet_tour(self):
         rep = mail_new_test_user(
             self.env, login="sfa_value_rep", name="Val Rep", groups="sales_team.group_sale_salesman"
