@@ -6,16 +6,17 @@ from odoo.tools import SQL
 
 from ..engine import health
 from .nullable_float import NullableFloat
-from .sfa_bulk import update_rows
 
 LIVE_STATES = ("active", "review")
-# the stored health figures of a plan (_compute_health), in the order of the bulk UPDATE
+# the stored health figures of a plan (_compute_health), in the order _sfa_health_query gives
 HEALTH_FIELDS = (
     "health_score",
     "health_assessed",
     *(f"health_{kind}" for kind in health.KINDS),
     *(f"health_{kind}_assessed" for kind in health.KINDS),
 )
+# the answers' columns the health is computed from
+ASSESSMENT_FIELDS = ["plan_id", "kind", "weight", "present", "score"]
 REVIEW_INTERVAL_MONTHS = (1, 60)
 
 
@@ -176,41 +177,125 @@ class SfaAccountPlan(models.Model):
             plan.update(values)
 
     def _sfa_health_values(self):
-        """{plan: {health field: value}} from the plans' answers: one aggregate query for
-        all saved plans (per plan and part: the answered weights and their weighted
-        fractions), the cache for plans being edited (onchange)."""
-        totals = {plan: {} for plan in self}
+        """{plan: {health field: value}}: the saved plans' figures in one query
+        (:meth:`_sfa_health_query`), the engine on the cache for plans being edited
+        (onchange)."""
+        values = {}
         saved = self.filtered(lambda p: isinstance(p.id, int))
         if saved:
-            self.env["sfa.account.plan.assessment"].flush_model(
-                ["plan_id", "kind", "weight", "present", "score"]
-            )
+            self.env["sfa.account.plan.assessment"].flush_model(ASSESSMENT_FIELDS)
             by_id = {plan.id: plan for plan in saved}
-            # a signal counts when ticked (the checklist is assessed once one is ticked); a
-            # score counts when answered, for (score - 1) / 4 of its weight
-            for plan_id, kind, weighted, total in self.env.execute_query(
-                SQL(
-                    """
-                    SELECT plan_id, kind,
-                           CASE WHEN kind = %(signal)s
-                                THEN SUM(weight) FILTER (WHERE present)
-                                ELSE SUM(weight * (score::int - 1) / 4.0)
-                                         FILTER (WHERE score IS NOT NULL) END,
-                           CASE WHEN kind = %(signal)s
-                                THEN CASE WHEN bool_or(present) THEN SUM(weight) END
-                                ELSE SUM(weight) FILTER (WHERE score IS NOT NULL) END
-                      FROM sfa_account_plan_assessment
-                     WHERE plan_id = ANY(%(ids)s)
-                  GROUP BY plan_id, kind
-                    """,
-                    signal=health.SIGNAL,
-                    ids=saved.ids,
-                )
-            ):
-                totals[by_id[plan_id]][kind] = health.part_from_totals(weighted, total)
+            for plan_id, *row in self.env.execute_query(saved._sfa_health_query()):
+                values[by_id[plan_id]] = dict(zip(HEALTH_FIELDS, row, strict=True))
         for plan in self - saved:
-            totals[plan] = self._sfa_health_parts_in_memory(plan.assessment_ids)
-        return {plan: self._sfa_health_fields(parts) for plan, parts in totals.items()}
+            parts = self._sfa_health_parts_in_memory(plan.assessment_ids)
+            values[plan] = self._sfa_health_fields(parts)
+        return values
+
+    def _sfa_health_query(self):
+        """SELECT id, *HEALTH_FIELDS (named so) of these plans from their saved answers:
+        engine/health.py (the specification) in SQL, tested against it (test_health_sql.py).
+
+        Per plan and part: a signal counts once one is ticked (the checklist as a whole), a
+        score counts when answered, for (score - 1) / 4 of its weight; a part is
+        100 x the answered weighted fractions / the answered weights, empty when those weigh
+        nothing; the health is the parts' weighted mean over the parts that have a score.
+        The arithmetic is the engine's, in its order, in double precision."""
+        kinds = [k for k in health.KINDS if k != health.SIGNAL]
+        weight = SQL("COALESCE(a.weight, 0)")
+        fraction = SQL(
+            "((a.score::int - %s)::float8 / %s)",
+            health.MIN_SCORE,
+            health.MAX_SCORE - health.MIN_SCORE,
+        )
+        totals = [
+            SQL(
+                """SUM(%(w)s) FILTER (WHERE a.kind = %(kind)s AND a.present) AS %(weighted)s,
+                   CASE WHEN bool_or(a.present) FILTER (WHERE a.kind = %(kind)s)
+                        THEN SUM(%(w)s) FILTER (WHERE a.kind = %(kind)s) END AS %(total)s""",
+                w=weight,
+                kind=health.SIGNAL,
+                weighted=SQL.identifier(f"{health.SIGNAL}_weighted"),
+                total=SQL.identifier(f"{health.SIGNAL}_total"),
+            ),
+            *(
+                SQL(
+                    """SUM(%(w)s * %(f)s) FILTER (WHERE a.kind = %(kind)s
+                                                  AND a.score IS NOT NULL) AS %(weighted)s,
+                       SUM(%(w)s) FILTER (WHERE a.kind = %(kind)s
+                                          AND a.score IS NOT NULL) AS %(total)s""",
+                    w=weight,
+                    f=fraction,
+                    kind=kind,
+                    weighted=SQL.identifier(f"{kind}_weighted"),
+                    total=SQL.identifier(f"{kind}_total"),
+                )
+                for kind in kinds
+            ),
+        ]
+        parts = [
+            SQL(
+                "CASE WHEN t.%(total)s > 0 THEN 100.0::float8 * t.%(weighted)s / t.%(total)s END"
+                " AS %(kind)s",
+                total=SQL.identifier(f"{kind}_total"),
+                weighted=SQL.identifier(f"{kind}_weighted"),
+                kind=SQL.identifier(kind),
+            )
+            for kind in health.KINDS
+        ]
+        weighted_sum = SQL(" + ").join(
+            SQL("COALESCE(%s * %s, 0)", health.PART_WEIGHTS[kind], SQL.identifier(kind))
+            for kind in health.KINDS
+        )
+        weight_sum = SQL(" + ").join(
+            SQL(
+                "CASE WHEN %s IS NULL THEN 0 ELSE %s END",
+                SQL.identifier(kind),
+                health.PART_WEIGHTS[kind],
+            )
+            for kind in health.KINDS
+        )
+        return SQL(
+            """
+            WITH total AS (
+                SELECT a.plan_id, %(totals)s
+                  FROM sfa_account_plan_assessment a
+                 WHERE a.plan_id = ANY(%(ids)s)
+              GROUP BY a.plan_id
+            ),
+            part AS (
+                SELECT p.id, %(parts)s
+                  FROM unnest(%(ids)s::int[]) AS p(id)
+             LEFT JOIN total t ON t.plan_id = p.id
+            ),
+            mean AS (
+                SELECT part.*,
+                       CASE WHEN %(weight_sum)s > 0
+                            THEN (%(weighted_sum)s)::float8 / (%(weight_sum)s) END AS score
+                  FROM part
+            )
+            SELECT id, score AS health_score, score IS NOT NULL AS health_assessed,
+                   %(kinds)s, %(assessed)s
+              FROM mean
+            """,
+            totals=SQL(", ").join(totals),
+            ids=self.ids,
+            parts=SQL(", ").join(parts),
+            weight_sum=weight_sum,
+            weighted_sum=weighted_sum,
+            kinds=SQL(", ").join(
+                SQL("%s AS %s", SQL.identifier(kind), SQL.identifier(f"health_{kind}"))
+                for kind in health.KINDS
+            ),
+            assessed=SQL(", ").join(
+                SQL(
+                    "%s IS NOT NULL AS %s",
+                    SQL.identifier(kind),
+                    SQL.identifier(f"health_{kind}_assessed"),
+                )
+                for kind in health.KINDS
+            ),
+        )
 
     @staticmethod
     def _sfa_health_parts_in_memory(answers):
@@ -239,47 +324,51 @@ class SfaAccountPlan(models.Model):
 
     def _sfa_recompute_health(self):
         """Recompute the health of many plans at once (e.g. after a criterion's weight
-        changed): the answers in one query, the figures by the engine, and one UPDATE of only
-        the plans whose figures changed; their key accounts follow."""
+        changed) in one statement: the figures from the answers (:meth:`_sfa_health_query`),
+        an UPDATE of only the plans whose figures changed, and of their key accounts' copy.
+        Returns the plans written."""
+        if not self:
+            return self
         for fname in HEALTH_FIELDS:  # done below, in bulk, rather than by the ORM
             self.env.remove_to_compute(self._fields[fname], self)
         self.flush_recordset(HEALTH_FIELDS)
-        stored = {
-            row[0]: row[1:]
-            for row in self.env.execute_query(
-                SQL(
-                    "SELECT id, %s FROM sfa_account_plan WHERE id = ANY(%s)",
-                    SQL(", ").join(SQL.identifier(f) for f in HEALTH_FIELDS),
-                    self.ids,
-                )
-            )
-        }
-        changed = {
-            plan.id: row
-            for plan, values in self._sfa_health_values().items()
-            if (row := tuple(values[f] for f in HEALTH_FIELDS)) != stored.get(plan.id)
-        }
-        if not changed:
-            return self.browse()
-        plans = self.browse(list(changed))
-        update_rows(
-            self, {pid: dict(zip(HEALTH_FIELDS, row, strict=True)) for pid, row in changed.items()}
-        )
-        # the key accounts whose current plan this is show its health (related, stored)
-        self.env["sfa.key.account"].flush_model(["current_plan_id", "health", "health_assessed"])
-        self.env.cr.execute(
+        self.env["sfa.account.plan.assessment"].flush_model(ASSESSMENT_FIELDS)
+        Account = self.env["sfa.key.account"]
+        Account.flush_model(["current_plan_id", "health", "health_assessed"])
+        columns = [SQL.identifier(f) for f in HEALTH_FIELDS]
+        rows = self.env.execute_query(
             SQL(
-                """UPDATE sfa_key_account k
-                      SET health = p.health_score, health_assessed = p.health_assessed
-                     FROM sfa_account_plan p
-                    WHERE k.current_plan_id = p.id AND p.id = ANY(%s)
-                      AND (k.health IS DISTINCT FROM p.health_score
-                           OR k.health_assessed IS DISTINCT FROM p.health_assessed)""",
-                plans.ids,
+                """
+                WITH health AS (%(query)s),
+                plan AS (
+                    UPDATE sfa_account_plan p
+                       SET (%(columns)s) = (%(values)s), write_uid = %(uid)s,
+                           write_date = now() AT TIME ZONE 'UTC'
+                      FROM health h
+                     WHERE p.id = h.id AND (%(stored)s) IS DISTINCT FROM (%(values)s)
+                 RETURNING p.id, p.health_score, p.health_assessed
+                ),
+                account AS (
+                    -- the key accounts whose current plan this is show its health
+                    UPDATE sfa_key_account k
+                       SET health = plan.health_score, health_assessed = plan.health_assessed
+                      FROM plan
+                     WHERE k.current_plan_id = plan.id
+                       AND (k.health, k.health_assessed)
+                           IS DISTINCT FROM (plan.health_score, plan.health_assessed)
+                )
+                SELECT id FROM plan
+                """,
+                query=self._sfa_health_query(),
+                columns=SQL(", ").join(columns),
+                values=SQL(", ").join(SQL("h.%s", c) for c in columns),
+                stored=SQL(", ").join(SQL("p.%s", c) for c in columns),
+                uid=self.env.uid,
             )
         )
-        plans.invalidate_recordset(HEALTH_FIELDS, flush=False)
-        self.env["sfa.key.account"].invalidate_model(["health", "health_assessed"], flush=False)
+        plans = self.browse(row[0] for row in rows)
+        plans.invalidate_recordset([*HEALTH_FIELDS, "write_uid", "write_date"], flush=False)
+        Account.invalidate_model(["health", "health_assessed"], flush=False)
         return plans
 
     @api.depends("health_assessed")

@@ -20,3 +20,4 @@ from . import test_comp_statements
 from . import test_retier_concurrency
 from . import test_ranking_sql
 from . import test_map_widget
+from . import test_health_sql

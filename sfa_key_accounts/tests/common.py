@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime
 
 from lxml import etree
 
@@ -145,6 +145,23 @@ class SfaCommon(TransactionCase):
     def _customers(cls, *names, company=None):
         return cls.env["res.partner"].create(
             [{"name": name, "is_company": True, "company_id": False} for name in names]
+        )
+
+    @classmethod
+    def _plans_2026(cls, partners):
+        """An account plan of the rep for 2026 for each of ``partners``."""
+        return cls.env["sfa.account.plan"].create(
+            [
+                {
+                    "name": f"Plan {p.name}",
+                    "partner_id": p.id,
+                    "user_id": cls.user_rep.id,
+                    "company_id": cls.company.id,
+                    "date_start": date(2026, 1, 1),
+                    "date_end": date(2026, 12, 31),
+                }
+                for p in partners
+            ]
         )
 
     @classmethod

@@ -113,28 +113,16 @@ class TestRankingQueries(SfaCommon):
         self.assertEqual(counts, [RETIER_BATCH_QUERIES, RETIER_BATCH_QUERIES])
 
 
-# Bulk health of account plans: the stored figures and the answers' totals read once, one
-# UPDATE of the changed plans, one of their key accounts' copy
-HEALTH_QUERIES = 4
+# Bulk health of account plans: one statement computes the figures, updates the changed plans
+# and their key accounts' copy
+HEALTH_QUERIES = 1
 
 
 @tagged("post_install", "-at_install")
 class TestHealthQueries(SfaCommon):
     def _plans(self, count):
         partners = self._customers(*(f"Health {count} {i}" for i in range(count)))
-        plans = self.env["sfa.account.plan"].create(
-            [
-                {
-                    "name": f"Plan {p.name}",
-                    "partner_id": p.id,
-                    "user_id": self.user_rep.id,
-                    "company_id": self.company.id,
-                    "date_start": date(2026, 1, 1),
-                    "date_end": date(2026, 12, 31),
-                }
-                for p in partners
-            ]
-        )
+        plans = self._plans_2026(partners)
         plans.assessment_ids.filtered(lambda a: a.kind != "signal").write({"score": "4"})
         self.env.flush_all()
         self.env.cr.execute(
