@@ -122,6 +122,24 @@ class TestStageGates(SfaDealCommon):
         self.assertIn(self.generic_new.name, names)
         self.assertNotIn("Negotiate", names)
 
+    def test_key_account_pipeline_opens_on_its_stages_in_order(self):
+        """The menu's pipeline shows the five stages of the process, then the folded Won."""
+        self._deal("In the pipeline", self.prove)
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sfa_key_accounts.crm_lead_action_key_pipeline"
+        )
+        self.assertEqual(action["view_mode"].split(",")[0], "kanban")
+        context = safe_eval(action["context"], {"ref": self.env.ref})
+        domain = safe_eval(action["domain"], {"ref": self.env.ref})
+        groups = (
+            self.env["crm.lead"]
+            .with_user(self.user_rep)
+            .with_context(**context)
+            .web_read_group(domain, ["stage_id"], ["stage_id"])["groups"]
+        )
+        self.assertEqual([g["stage_id"][1] for g in groups], KEY_STAGES)
+        self.assertEqual([g["__fold"] for g in groups], [False] * 5 + [True])
+
     def test_statusbar_shows_only_the_team_stages(self):
         deal = self._deal("Statusbar", self.lead_process)
         arch = self.env["crm.lead"].get_views([(False, "form")])["views"]["form"]["arch"]
