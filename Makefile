@@ -1,5 +1,5 @@
 # The developer loop. Each target is a script in scripts/ that says what it does.
-.PHONY: run test stop i18n lint engine mutate mutate-engine mutate-addon replica replica-stop
+.PHONY: run test stop i18n screenshots lint engine mutate mutate-engine mutate-addon replica replica-stop
 run:   ## set up what is missing, create/update the demo database, serve http://127.0.0.1:8069
 	bash scripts/run.sh
 test:  ## every test tier, with a summary line per tier; non-zero exit on any failure
@@ -12,6 +12,8 @@ replica-stop:  ## stop the read replica
 	bash scripts/replica.sh stop
 i18n:  ## export the translatable terms (.pot) and merge them into zh_CN.po and zh_TW.po
 	bash scripts/i18n.sh
+screenshots:  ## the tours that photograph the main screens, into static/description/ (README)
+	bash scripts/screenshots.sh
 
 # Mutation testing (not part of `make test`; docs/testing.md). ARGS go to the script, e.g.
 # make mutate-addon ARGS='--file models/crm_lead.py --jobs 1'

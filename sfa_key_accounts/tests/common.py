@@ -1,9 +1,15 @@
+import base64
+import contextlib
+import os
+import pathlib
 from datetime import date, datetime
+from unittest.mock import patch
 
 from lxml import etree
 
 from odoo import Command
-from odoo.tests.common import TransactionCase
+from odoo.tests.common import ChromeBrowser, TransactionCase
+from odoo.tools import config
 
 from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.addons.sfa_key_accounts.models.crm_lead import GATE_OVERRIDE
@@ -302,3 +308,42 @@ class SfaWorksheetCommon(SfaCommon):
             }
         )
         return cls.env["sfa.value.worksheet"].browse(lead.action_open_value_worksheet()["res_id"])
+
+
+# A tour step logs this mark and a name (static/tests/tours/sfa_map_quick_add_tour.js): the
+# test saves what the browser shows as <name>_<lang>.png.
+SCREENSHOT_MARK = "sfa-screenshot:"
+
+
+def screenshot_dir():
+    """Where the tours' screenshots go: SFA_SCREENSHOTS (``make screenshots`` points it at
+    static/description/), else Odoo's screenshots directory."""
+    target = os.environ.get("SFA_SCREENSHOTS")
+    return pathlib.Path(target or config["screenshots"]) / ("" if target else "sfa_key_accounts")
+
+
+@contextlib.contextmanager
+def screenshots(lang):
+    """Within: a browser console message ``sfa-screenshot:<name>`` saves the page as a PNG."""
+    handle_console = ChromeBrowser._handle_console
+    directory = screenshot_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    saved = []
+
+    def handler(browser, type, args=None, **kw):  # pylint: disable=redefined-builtin
+        first = str(browser._from_remoteobject(args[0])) if args else ""
+        if type == "log" and first.startswith(SCREENSHOT_MARK):
+            path = directory / f"{first[len(SCREENSHOT_MARK) :]}_{lang}.png"
+
+            def save(future, path=path):
+                path.write_bytes(base64.b64decode(future.result()["data"]))
+                saved.append(path)
+
+            browser._websocket_send("Page.captureScreenshot", with_future=True).add_done_callback(
+                save
+            )
+            return None
+        return handle_console(browser, type, args=args, **kw)
+
+    with patch.object(ChromeBrowser, "_handle_console", handler):
+        yield saved

@@ -6,7 +6,7 @@ from odoo.tests import HttpCase, tagged
 from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.addons.sfa_key_accounts.models.sfa_comp_statement import quarter_of
 
-from .common import place_deals
+from .common import place_deals, screenshots
 
 
 def _salesman(env, login, name):
@@ -85,36 +85,119 @@ class TestTours(HttpCase):
             "champion",
         )
 
-    def test_map_quick_add_tour(self):
+    def _map_quick_add(self, lang, login, person, tour):
         """Issue 12: a person on the map of a key deal with two roles and an attitude in three
-        clicks after opening the deal, in zh_CN."""
-        self.env["res.lang"]._activate_lang("zh_CN")
-        self.env["ir.module.module"]._load_module_terms(["sfa_key_accounts"], ["zh_CN"])
+        clicks after opening the deal; the tour photographs the main screens as it goes."""
+        if lang != "en_US":
+            self.env["res.lang"]._activate_lang(lang)
+            self.env["ir.module.module"]._load_module_terms(["sfa_key_accounts"], [lang])
         rep = mail_new_test_user(
             self.env,
-            login="sfa_tour_zh",
+            login=login,
             name="Zhou Tour",
             groups="sales_team.group_sale_salesman",
-            lang="zh_CN",
+            lang=lang,
         )
-        account = self.env["res.partner"].create({"name": "华信集团", "is_company": True})
+        account = self.env["res.partner"].create({"name": "Huaxin Group", "is_company": True})
         lead = place_deals(
             self.env,
             {
-                "name": "华信框架协议",
+                "name": "Huaxin framework agreement",
                 "type": "opportunity",
                 "partner_id": account.id,
                 "user_id": rep.id,
+                "expected_revenue": 1_200_000,
                 "team_id": self.env.ref("sfa_key_accounts.crm_team_key_account").id,
                 "stage_id": self.env.ref("sfa_key_accounts.crm_stage_lead_process").id,
             },
         )
-        self.start_tour(f"/odoo/crm/{lead.id}", "sfa_map_quick_add_tour", login="sfa_tour_zh")
-        contact = lead.deal_contact_ids
-        self.assertEqual(contact.stakeholder_id.name, "王强")
+        self._screenshot_data(lead, account, rep)
+        with screenshots(lang) as saved:
+            self.start_tour(f"/odoo/crm/{lead.id}", tour, login=login)
+        self.assertEqual(
+            sorted(path.name for path in saved),
+            [f"{name}_{lang}.png" for name in ("key_accounts", "pipeline", "political_map")],
+        )
+        self.assertTrue(all(path.stat().st_size > 10_000 for path in saved))
+        contact = lead.deal_contact_ids.filtered(lambda c: c.stakeholder_id.name == person)
         self.assertEqual(contact.stakeholder_id.partner_id.parent_id, account)
         self.assertEqual(contact.role_codes, "D, E")
         self.assertEqual(contact.attitude, "champion")
+
+    def test_map_quick_add_tour(self):
+        self._map_quick_add("zh_CN", "sfa_tour_zh", "王强", "sfa_map_quick_add_tour")
+
+    def test_map_quick_add_tour_en(self):
+        self._map_quick_add("en_US", "sfa_tour_en", "Wang Qiang", "sfa_map_quick_add_tour_en")
+
+    def _screenshot_data(self, lead, account, rep):
+        """What the screenshots show: people on the map (one reporting to, one influencing
+        another), a deal in each stage, key accounts in two tiers."""
+        people = self.env["res.partner"].create(
+            [
+                {"name": name, "function": function, "parent_id": account.id}
+                for name, function in (
+                    ("Li Ming", "CEO"),
+                    ("Chen Jing", "CFO"),
+                    ("Zhao Lei", "IT Director"),
+                )
+            ]
+        )
+        ceo, cfo, it = self.env["sfa.stakeholder"].create(
+            [
+                {"partner_id": p.id, "account_id": account.id, "circle": circle}
+                for p, circle in zip(people, ("core", "core", "influence"), strict=True)
+            ]
+        )
+        (cfo | it).reports_to_id = ceo
+        it.influences_ids = cfo
+        role = {r.code: r for r in self.env["sfa.buying.role"].search([])}
+        self.env["sfa.deal.contact"].create(
+            [
+                {
+                    "lead_id": lead.id,
+                    "stakeholder_id": person.id,
+                    "role_ids": [(6, 0, [role[c].id for c in codes])],
+                    "attitude": attitude,
+                    "time_spent": time_spent,
+                }
+                for person, codes, attitude, time_spent in (
+                    (ceo, "A", "neutral", "1"),
+                    (cfo, "D", "support", "2"),
+                    (it, "E", "against", "3"),
+                )
+            ]
+        )
+        team = self.env.ref("sfa_key_accounts.crm_team_key_account")
+        stages = self.env["crm.stage"].search([("team_id", "=", team.id)])
+        customers = self.env["res.partner"].create(
+            [{"name": f"Customer {n}", "is_company": True} for n in range(1, 6)]
+        )
+        for customer, stage in zip(customers, stages[:5], strict=True):
+            place_deals(
+                self.env,
+                {
+                    "name": f"{customer.name} order",
+                    "type": "opportunity",
+                    "partner_id": customer.id,
+                    "user_id": rep.id,
+                    "team_id": team.id,
+                    "stage_id": stage.id,
+                    "expected_revenue": 100_000 * customer.id % 900_000 + 50_000,
+                },
+            )
+        Tier = self.env["sfa.key.account.tier"]
+        tiers = Tier._for_company(self.env.company)
+        self.env["sfa.key.account"].create(
+            [
+                {"partner_id": p.id, "tier_id": t.id, "is_key": True, "manager_id": rep.id}
+                for p, t in (
+                    (account, tiers[0]),
+                    (customers[0], tiers[1]),
+                    (customers[1], tiers[1]),
+                )
+            ]
+        )
 
     def test_value_worksheet_tour(self):
         rep = mail_new_test_user(
