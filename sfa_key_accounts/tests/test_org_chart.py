@@ -159,13 +159,23 @@ class TestOrgChart(SfaDealCommon):
 
     def test_chart_reads_as_the_orm(self):
         """Whoever reads it, whatever the domain: what search_read gives for the chart's
-        fields, and every field of the org chart's view is there."""
+        fields, accounts in the order of their ids (Odoo's by their names: Another Chart
+        Co first), and every field of the org chart's view is there."""
         view = self.env.ref("sfa_key_accounts.sfa_stakeholder_view_org_chart")
         Stakeholder = self.env["sfa.stakeholder"]
         shown = set(
             Stakeholder.get_views([(view.id, "hierarchy")])["models"][Stakeholder._name]["fields"]
         )
         self.assertLessEqual(shown | {"reports_to_id", "child_ids"}, set(CHART_FIELDS))
+        another = self._customers("Another Chart Co")
+        self.env["sfa.stakeholder"].create(
+            {
+                "partner_id": self.env["res.partner"]
+                .create({"name": "Ann Other", "parent_id": another.id})
+                .id,
+                "circle": "core",
+            }
+        )
         domains = (
             self.domain,
             [("id", "in", (self.eli | self.uma).ids)],
@@ -177,10 +187,14 @@ class TestOrgChart(SfaDealCommon):
                     with self.subTest(user=user.login, domain=domain, context=context):
                         self.env.invalidate_all()
                         orm = Stakeholder.with_user(user).with_context(**context)
-                        expected = orm.search_read(domain, CHART_FIELDS)
+                        rows = orm.search_read(domain, [*CHART_FIELDS, "account_id"])
+                        rows.sort(key=lambda row: row.pop("account_id")[0])
                         self.env.invalidate_all()
-                        self.assertEqual(self._chart(user, domain, **context), expected)
-                        self.assertTrue(expected)
+                        chart = self._chart(user, domain, **context)
+                        self.assertEqual(chart, rows)
+                        self.assertTrue(chart)
+        names = [c["name"] for c in self._chart(self.user_rep, domains[2])]
+        self.assertLess(names.index("Dora Decider"), names.index("Ann Other"))
 
     def test_who_cannot_read_through_it(self):
         """The chart is read with the user's rights: a salesperson of another team reads the
