@@ -2437,11 +2437,15 @@ class OrgChart(HotPath):
     warmup = True
     describe = (
         "The org chart of the account with the most stakeholders (the manifest's "
-        "`org_chart_partner_id`): `sfa.stakeholder.web_search_read([('account_id', '=', "
-        "account)], spec)` with the fields of the hierarchy view (name, function, attitude, "
-        "role letters, buying style, time spent, circle, reports-to and direct reports), as "
-        "the org-chart action, read by the admin after one warm-up read. Floor: one SELECT of "
-        "the same columns (the deal-dependent ones from each person's deal contacts)."
+        "`org_chart_partner_id`) as the web client loads it when the customer's *Political "
+        "Map* opens (action `sfa_stakeholder_action_org_chart`, hierarchy view "
+        "`sfa_stakeholder_view_org_chart`, js_class `sfa_org_chart`): one call of "
+        "`sfa.stakeholder.sfa_org_chart_read([('account_id', '=', account)])` with the "
+        "action's context, by the admin, after one warm-up call; it returns the whole chart "
+        "(name, function, attitude, role letters, buying style, time spent, circle, "
+        "reports-to with its name and the direct reports in order), the view opens and "
+        "closes branches without another call. Floor: one SELECT of the same columns (the "
+        "deal-dependent ones from each person's deal contacts)."
     )
 
     def prepare(self):
@@ -2459,19 +2463,19 @@ class OrgChart(HotPath):
         self.account_id = account_id
         self.user = self.env.ref("base.user_admin")
         Stakeholder = self.env["sfa.stakeholder"]
-        view = self.env.ref("sfa_key_accounts.sfa_stakeholder_view_hierarchy")
-        names = Stakeholder.with_user(self.user).get_views([(view.id, "hierarchy")])
-        self.spec = {
-            name: {"fields": {"display_name": {}}} if desc["type"] == "many2one" else {}
-            for name, desc in names["models"]["sfa.stakeholder"]["fields"].items()
-        }
-        self.spec.setdefault("reports_to_id", {"fields": {"display_name": {}}})
-        self.spec.setdefault("child_ids", {})
+        # what the web client sends: the action's domain and context, the hierarchy
+        # model's bin_size (sfa_key_accounts/static/src/views/org_chart/org_chart_view.js)
         self.domain = [("account_id", "=", account_id)]
-        self.context = {"default_account_id": account_id}
+        self.context = {"default_account_id": account_id, "bin_size": True}
+        view = self.env.ref("sfa_key_accounts.sfa_stakeholder_view_org_chart")
+        names = Stakeholder.with_user(self.user).get_views([(view.id, "hierarchy")])
+        # the cards' fields, the view's parent and child fields
+        self.fields = sorted(
+            {*names["models"]["sfa.stakeholder"]["fields"], "reports_to_id", "child_ids"}
+        )
         count = Stakeholder.search_count(self.domain)
         self.notes.append(
-            f"account {account_id}: {count} stakeholders, fields: {', '.join(sorted(self.spec))}"
+            f"account {account_id}: {count} stakeholders, fields: {', '.join(self.fields)}"
         )
 
     def floor(self):
@@ -2482,35 +2486,34 @@ class OrgChart(HotPath):
             self.env["sfa.stakeholder"]
             .with_user(self.user)
             .with_context(**self.context)
-            .web_search_read(self.domain, self.spec)
+            .sfa_org_chart_read(self.domain)
         )
 
     def explain_sql(self):
         return org_chart_sql(self.account_id)
 
     def collect(self, side, out):
-        keys = (
-            "name",
-            "function",
-            "buying_style",
-            "circle",
-            "reports_to_id",
-            "child_ids",
-            "role_codes",
-            "last_attitude",
-            "time_spent",
-        )
+        """Per stakeholder: name, function, buying style, circle, (reports-to, its name),
+        the direct reports in their order, role letters, last attitude, time spent."""
         if side == "floor":
-            return {
-                r[0]: tuple(
-                    normalise(v)
-                    for v in (r[1], r[2], r[3], r[4], r[5], list(r[7]), r[8], r[9], r[10])
-                )
-                for r in out
+            rows = {
+                r[0]: (*r[1:5], (r[5], r[6]) if r[5] else None, list(r[7]), *r[8:11]) for r in out
             }
+        else:
+            missing = sorted(set(self.fields) - set(out[0] if out else self.fields))
+            if missing:
+                raise RuntimeError(f"the chart's fields {missing} are not returned")
+            keys = (
+                *("name", "function", "buying_style", "circle", "reports_to_id", "child_ids"),
+                *("role_codes", "last_attitude", "time_spent"),
+            )
+            rows = {r["id"]: tuple(r[k] for k in keys) for r in out}
+        # the manager as (id, name), the direct reports in their order (normalise sorts)
         return {
-            r["id"]: tuple(normalise(r.get(k)) if k in self.spec else None for k in keys)
-            for r in out["records"]
+            sid: tuple(
+                tuple(v) if i in (4, 5) and v else normalise(v) for i, v in enumerate(values)
+            )
+            for sid, values in rows.items()
         }
 
 

@@ -57,6 +57,10 @@
             "sfa_key_accounts/static/src/views/*.js",
             "sfa_key_accounts/static/src/political_map/*",
         ],
+        # the org chart extends Odoo's hierarchy view, which the web client loads on demand
+        "web.assets_backend_lazy": [
+            "sfa_key_accounts/static/src/views/org_chart/*.js",
+        ],
         "web.assets_tests": [
             "sfa_key_accounts/static/tests/tours/**/*",
         ],

@@ -21,6 +21,12 @@ TIME_LEVELS = [
 RECENT_DAYS = 90  # window of the suggested time-spent level
 
 
+def _or_false(value):
+    """A nullable column as ``read`` gives a char field: False for NULL (an empty string
+    stays one)."""
+    return False if value is None else value
+
+
 class SfaStakeholder(models.Model):
     """A person of a customer's buying centre, with what is true of them across deals: buying
     style, reports-to (the power line), circle, influence sources, what moves them and our
@@ -129,31 +135,11 @@ class SfaStakeholder(models.Model):
         saved = self.filtered(lambda s: isinstance(s.id, int))
         if saved:
             # one query for all the cards of an org chart, however many people
-            self.env["sfa.deal.contact"].flush_model(
-                ["stakeholder_id", "lead_id", "attitude", "time_spent", "role_ids", "write_date"]
-            )
-            on_deal = SQL("AND dc.lead_id = %s", lead_id) if lead_id else SQL()
+            last, codes = self._deal_view_sql(SQL("s.id"))
             rows = self.env.execute_query(
-                SQL(
-                    """
-                    SELECT s.id, last.attitude, last.time_spent, codes.codes
-                      FROM unnest(%(ids)s::int[]) AS s(id)
-                 LEFT JOIN LATERAL (
-                        SELECT dc.attitude, dc.time_spent FROM sfa_deal_contact dc
-                         WHERE dc.stakeholder_id = s.id %(on_deal)s
-                      ORDER BY dc.write_date DESC, dc.id DESC LIMIT 1) last ON TRUE
-                 LEFT JOIN LATERAL (
-                        SELECT string_agg(DISTINCT r.code, '' ORDER BY r.code) AS codes
-                          FROM sfa_deal_contact dc
-                          JOIN sfa_deal_contact_role_rel rel ON rel.contact_id = dc.id
-                          JOIN sfa_buying_role r ON r.id = rel.role_id AND r.active
-                         WHERE dc.stakeholder_id = s.id %(on_deal)s) codes ON TRUE
-                    """,
-                    ids=saved.ids,
-                    on_deal=on_deal,
-                )
+                SQL("SELECT s.id, %s, %s FROM unnest(%s::int[]) AS s(id)", last, codes, saved.ids)
             )
-            for sid, attitude, time_spent, codes in rows:
+            for sid, (attitude, time_spent), codes in rows:
                 stakeholder = self.browse(sid)
                 stakeholder.last_attitude = attitude or False
                 stakeholder.time_spent = time_spent or False
@@ -166,6 +152,119 @@ class SfaStakeholder(models.Model):
             stakeholder.last_attitude = last.attitude
             stakeholder.time_spent = last.time_spent
             stakeholder.role_codes = "".join(sorted(set(contacts.role_ids.mapped("code"))))
+
+    @api.model
+    def _deal_view_sql(self, stakeholder_id):
+        """The deal view of :meth:`_compute_deal_view` as two SQL expressions for the
+        stakeholder whose id is ``stakeholder_id`` (an SQL expression): the array [attitude,
+        time spent] of their last line (on the context's deal, if any; [NULL, NULL] without
+        one) and their role letters (NULL without any). Flushes what they read."""
+        self.env["sfa.deal.contact"].flush_model(
+            ["stakeholder_id", "lead_id", "attitude", "time_spent", "role_ids", "write_date"]
+        )
+        self.env["sfa.buying.role"].flush_model(["code", "active"])
+        lead_id = self.env.context.get("sfa_lead_id")
+        on_deal = SQL("AND dc.lead_id = %s", lead_id) if lead_id else SQL()
+        last = SQL(
+            """COALESCE((SELECT ARRAY[dc.attitude, dc.time_spent] FROM sfa_deal_contact dc
+                  WHERE dc.stakeholder_id = %(sid)s %(on_deal)s
+               ORDER BY dc.write_date DESC, dc.id DESC LIMIT 1), ARRAY[NULL, NULL]::varchar[])""",
+            sid=stakeholder_id,
+            on_deal=on_deal,
+        )
+        codes = SQL(
+            """(SELECT string_agg(DISTINCT r.code, '' ORDER BY r.code)
+                  FROM sfa_deal_contact dc
+                  JOIN sfa_deal_contact_role_rel rel ON rel.contact_id = dc.id
+                  JOIN sfa_buying_role r ON r.id = rel.role_id AND r.active
+                 WHERE dc.stakeholder_id = %(sid)s %(on_deal)s)""",
+            sid=stakeholder_id,
+            on_deal=on_deal,
+        )
+        return last, codes
+
+    @api.model
+    @api.readonly
+    def sfa_org_chart_read(self, domain):
+        """The whole org chart of the stakeholders of ``domain`` the user may read, in one
+        query: for each, in the model's order (accounts by id), what ``read`` gives for the
+        fields of the chart's cards (``sfa_stakeholder_view_hierarchy``), their manager
+        (id, name) and their direct reports (``child_ids``: those the user may read, in the
+        model's order), the deal view following the context's ``sfa_lead_id`` as the
+        computed fields do. The org chart's web client (view ``sfa_org_chart``) loads the
+        chart with it once and opens and closes branches without asking again; a field
+        added to the cards must be added here (tests/test_org_chart.py checks it)."""
+        # model access and record rules, as search and read check them
+        query = self._search(domain)
+        if query.is_empty():
+            return []
+        table = query.table
+        # the model's order, but accounts by id, not by name (a chart is of one account:
+        # sorting every row by its account's name costs a tenth of the query)
+        query.order = SQL(
+            "%s, %s, %s",
+            SQL.identifier(table, "account_id"),
+            self._field_to_sql(table, "name", query),
+            SQL.identifier(table, "id"),
+        )
+        # the direct reports of each, those the user may read (all of them, in the domain or
+        # not, as the ORM's child_ids), in the model's order: a manager's reports are of
+        # their account (_check_reports_to), so by name and id
+        readable = self._search([])
+        reports = SQL(
+            """ARRAY(SELECT r.id FROM (%(readable)s) AS r WHERE r.reports_to_id = %(id)s
+                      ORDER BY r.name, r.id)""",
+            readable=readable.select(
+                *(
+                    SQL.identifier(readable.table, fname)
+                    for fname in ("id", "reports_to_id", "name")
+                )
+            ),
+            id=SQL.identifier(table, "id"),
+        )
+        partner = query.join(table, "partner_id", "res_partner", "id", "partner_id")
+        manager = query.left_join(table, "reports_to_id", table, "id", "reports_to_id")
+        last, codes = self._deal_view_sql(SQL.identifier(table, "id"))
+        rows = self.env.execute_query(
+            query.select(
+                SQL.identifier(table, "id"),
+                self._field_to_sql(table, "name", query),
+                self.env["res.partner"]._field_to_sql(partner, "function", query),
+                self._field_to_sql(table, "buying_style", query),
+                self._field_to_sql(table, "circle", query),
+                self._field_to_sql(table, "reports_to_id", query),
+                self._field_to_sql(manager, "name", query),
+                reports,
+                last,
+                codes,
+            )
+        )
+        return [
+            {
+                "id": sid,
+                "name": _or_false(name),
+                "function": _or_false(function),
+                "buying_style": buying_style or False,
+                "circle": circle or False,
+                "reports_to_id": (manager_id, manager_name or False) if manager_id else False,
+                "child_ids": reports,
+                "last_attitude": attitude or False,
+                "time_spent": time_spent or False,
+                "role_codes": codes or "",
+            }
+            for (
+                sid,
+                name,
+                function,
+                buying_style,
+                circle,
+                manager_id,
+                manager_name,
+                reports,
+                (attitude, time_spent),
+                codes,
+            ) in rows
+        ]
 
     def _compute_contact_stats(self):
         stats = self._contact_stats()

@@ -6,6 +6,7 @@ from . import test_performance
 from . import test_tours
 from . import test_translations
 from . import test_political_map
+from . import test_org_chart
 from . import test_value_worksheet
 from . import test_bad_input
 from . import test_reports

@@ -149,6 +149,10 @@ class TestHealthQueries(SfaCommon):
 MAP_JOB_QUERIES = 8
 
 
+# The org chart of an account, as its web client loads it (sfa_org_chart_read): one query
+ORG_CHART_QUERIES = 1
+
+
 # Marked @api.readonly: a client's call of these is served by a read replica when the
 # server has one (db_replica_host)
 READ_ONLY_METHODS = (
@@ -163,6 +167,7 @@ READ_ONLY_METHODS = (
     ("res.partner", "action_view_key_account_plans"),
     ("res.partner", "action_view_stakeholders"),
     ("res.partner", "action_view_value_worksheets"),
+    ("sfa.stakeholder", "sfa_org_chart_read"),
     ("sfa.account.plan", "action_print"),
     ("sfa.value.worksheet", "action_print"),
     ("sfa.value.worksheet", "action_view_benefits_by_phase"),
@@ -242,6 +247,35 @@ class TestDealFormQueries(SfaDealCommon):
             self.assertTrue(all(deals.mapped("political_map_score")))  # every one rewritten
         self.assertEqual(counts, [MAP_JOB_QUERIES, MAP_JOB_QUERIES])
 
+    def test_org_chart_reads_one_query(self):
+        """The org chart's web client loads a chart in one query, of 5 or of 50 people
+        (each with a manager, and on a deal with a role and an attitude)."""
+        counts = []
+        for size in (5, 50):
+            account = self._customers(f"Chart of {size}")
+            people = self.env["res.partner"].create(
+                [{"name": f"Chart {size}-{i}", "parent_id": account.id} for i in range(size)]
+            )
+            stakeholders = self.env["sfa.stakeholder"].create(
+                [{"partner_id": p.id, "account_id": account.id} for p in people]
+            )
+            for i, person in enumerate(stakeholders[1:], 1):
+                person.reports_to_id = stakeholders[(i - 1) // 3]
+            deal = self._deal(f"Chart deal {size}", self.confirm, partner_id=account.id)
+            self._map(deal, *[(s, "ACDEU"[i % 5], "support") for i, s in enumerate(stakeholders)])
+            Stakeholder = self.env["sfa.stakeholder"].with_user(self.user_rep)
+            domain = [("account_id", "=", account.id)]
+            Stakeholder.sfa_org_chart_read(domain)  # the first one warms the caches
+            self.env.flush_all()
+            self.env.invalidate_all()
+            start = self.cr.sql_log_count
+            chart = Stakeholder.sfa_org_chart_read(domain)
+            counts.append(self.cr.sql_log_count - start)
+            self.assertEqual(len(chart), size)
+            self.assertEqual(sum(len(c["child_ids"]) for c in chart), size - 1)
+            self.assertEqual({c["last_attitude"] for c in chart}, {"support"})
+        self.assertEqual(counts, [ORG_CHART_QUERIES, ORG_CHART_QUERIES])
+
     def _read_only(self, call):
         """Run ``call`` in a read-only transaction, as on a read replica, then roll back."""
         self.env.flush_all()
@@ -292,4 +326,12 @@ class TestDealFormQueries(SfaDealCommon):
         self.assertEqual(
             self._read_only(self.account.action_view_stakeholders)["domain"],
             [("account_id", "=", self.account.id)],
+        )
+        chart = (
+            self.env["sfa.stakeholder"].with_user(self.user_rep).with_context(sfa_lead_id=deal.id)
+        )
+        domain = [("account_id", "=", self.account.id)]
+        self.assertEqual(
+            self._read_only(lambda: chart.sfa_org_chart_read(domain)),
+            chart.sfa_org_chart_read(domain),
         )

@@ -125,6 +125,33 @@ registry.category("web_tour.tours").add("sfa_political_map_tour", {
             content: "The org chart shows the power line",
         },
         {
+            trigger: ".o_hierarchy_node:contains('Tour Decider'):contains('Champion')",
+            content: "A card shows the person's attitude on the deal",
+        },
+        {
+            trigger: ".o_breadcrumb a:contains('Tour Deal')",
+            content: "Back to the deal",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view button[name='action_open_political_map']",
+            content: "Open the org chart again: the evaluator now reports to the decider",
+            run: "click",
+        },
+        {
+            trigger: ".o_hierarchy_node:contains('Tour User')",
+        },
+        {
+            trigger:
+                ".o_hierarchy_node:contains('Tour Decider') button[name='hierarchy_search_subsidiaries']",
+            content: "Unfold the decider's reports",
+            run: "click",
+        },
+        {
+            trigger: ".o_hierarchy_node:contains('Tour Evaluator'):contains('Supports')",
+            content: "The evaluator's card, from the chart already read",
+        },
+        {
             trigger: ".o_breadcrumb a:contains('Tour Deal')",
             content: "Back to the deal",
             run: "click",
