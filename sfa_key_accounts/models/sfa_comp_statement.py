@@ -31,6 +31,10 @@ STATEMENT_FIGURES = {
 ALWAYS_OPEN = {"message_follower_ids", "activity_ids", "message_main_attachment_id"}
 # Statements computed per transaction by the scheduled action (it commits between batches).
 CRON_BATCH = 50
+# Statements computed per batch by hand (one transaction): each batch reads the period's
+# won deals once and holds its deals and lines in memory (80 MB measured for 200 people
+# with 50,000 won deals in a quarter).
+COMPUTE_BATCH = 250
 # Days of a quarter's end whose share of its won revenue the statement reports.
 QUARTER_END_DAYS = 14
 # Context key: the team leaders asked to approve follow the statements already (in bulk).
@@ -362,8 +366,8 @@ class SfaCompStatement(models.Model):
                     name=disputed[0].name,
                 )
             )
-        for start in range(0, len(self), CRON_BATCH):
-            self[start : start + CRON_BATCH]._compute_batch()
+        for start in range(0, len(self), COMPUTE_BATCH):
+            self[start : start + COMPUTE_BATCH]._compute_batch()
         return True
 
     def action_approve(self):
@@ -515,14 +519,11 @@ class SfaCompStatement(models.Model):
                 }
                 for line in held.pop(person, [])
             ]
-            vals_list += [
-                {
-                    **vals,
-                    **kept.get((statement.id, *line_key(vals)), {}),
-                    "statement_id": statement.id,
-                }
-                for vals in lines
-            ]
+            for vals in lines:  # completed in place: a batch holds many lines
+                if kept:
+                    vals.update(kept.get((statement.id, *line_key(vals)), {}))
+                vals["statement_id"] = statement.id
+            vals_list += lines
             figures[statement] = {
                 **stats,
                 "plan_id": plan.plan_id.id if plan else False,
@@ -698,9 +699,10 @@ class SfaCompStatement(models.Model):
             )
             for (user_id, share), amount in zip(shares, amounts, strict=True):
                 if user_id in users:
-                    by_person.setdefault((user_id, row["company_id"]), []).append(
-                        {**row, "share_pct": share, "amount": amount}
-                    )
+                    # the usual deal (one person) keeps its row; a split one, a copy each
+                    deal = row if len(shares) == 1 else dict(row)
+                    deal.update(share_pct=share, amount=amount)
+                    by_person.setdefault((user_id, row["company_id"]), []).append(deal)
         return by_person
 
     def _earlier_statements(self):
