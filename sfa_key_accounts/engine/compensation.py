@@ -116,7 +116,7 @@ def _not_negative(value, name):
     if value is None:
         raise ValueError(f"{name} is missing")
     exact = _frac(value)
-    if exact < 0:
+    if exact.numerator < 0:
         raise ValueError(f"{name} must not be negative, got {value!r}")
     return exact
 
@@ -316,7 +316,7 @@ def kpi_bonus(target_bonus, score, curve, digits=2):
 def split_credit(amount, shares_pct, digits=2):
     """Share ``amount`` by positive percentages adding up to 100; the pieces re-sum exactly."""
     if len(shares_pct) == 1 and shares_pct[0] == 100:  # the usual deal: one person, in full
-        if _frac(amount) < 0:
+        if _frac(amount).numerator < 0:
             raise ValueError(f"the total to split must not be negative, got {amount!r}")
         return [_round(amount, _digits(digits))]
     if any(_frac(share) <= 0 for share in shares_pct):

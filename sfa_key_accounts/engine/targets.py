@@ -42,7 +42,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from itertools import pairwise
-from math import floor
+from math import lcm
 
 MEASURES = (
     "won_revenue",
@@ -60,21 +60,32 @@ RATING_MIN, RATING_MAX = 1, 5
 _WEIGHT_TOLERANCE = Fraction(1, 1000)
 
 
+def _ratio(value):
+    """``(numerator, denominator)`` of ``value`` as written (``0.1`` is 1/10), the
+    denominator positive: integers as they are, floats through their decimal text."""
+    if isinstance(value, Fraction):
+        return value.numerator, value.denominator
+    if type(value) is int:  # not a bool: True is no number here
+        return value, 1
+    number = Decimal(str(value))
+    if not number.is_finite():
+        raise ValueError(f"{value!r} is not a finite number")
+    return number.as_integer_ratio()
+
+
 def _frac(value):
     """``value`` as an exact fraction of the number as written (``0.1`` is one tenth)."""
     if isinstance(value, Fraction):
         return value
-    number = Decimal(str(value))
-    if not number.is_finite():
-        raise ValueError(f"{value!r} is not a finite number")
-    return Fraction(number)
+    return Fraction(*_ratio(value))
 
 
 def _units(value, digits):
-    """``value`` rounded half-up (away from zero) to whole units of ``10**-digits``."""
-    scaled = _frac(value) * 10**digits
-    units = floor(abs(scaled) + Fraction(1, 2))
-    return units if scaled >= 0 else -units
+    """``value`` rounded half-up (away from zero) to whole units of ``10**-digits``: the
+    floor of |value| x 10**digits + 1/2, in integers (no fraction to reduce)."""
+    numerator, denominator = _ratio(value)
+    units = (2 * abs(numerator) * 10**digits + denominator) // (2 * denominator)
+    return units if numerator >= 0 else -units
 
 
 def _round(value, digits=2):
@@ -106,13 +117,17 @@ def split_amount(total, weights, digits=2):
     if _frac(total) < 0:
         raise ValueError(f"the total to split must not be negative, got {total!r}")
     units = _units(total, digits)
-    weight_sum = sum(shares)
+    # in integers: the weights over their common denominator; each exact share
+    # units x w / sum is its floor plus a remainder of r / sum
+    common = lcm(*(w.denominator for w in shares))
+    whole = [w.numerator * (common // w.denominator) for w in shares]
+    weight_sum = sum(whole)
     if not weight_sum:
-        shares, weight_sum = [Fraction(1)] * len(shares), len(shares)
-    exact = [units * w / weight_sum for w in shares]
-    pieces = [floor(x) for x in exact]
+        whole, weight_sum = [1] * len(whole), len(whole)
+    exact = [divmod(units * w, weight_sum) for w in whole]
+    pieces = [floor_ for floor_, _rest in exact]
     leftover = units - sum(pieces)
-    by_remainder = sorted(range(len(exact)), key=lambda i: (pieces[i] - exact[i], i))
+    by_remainder = sorted(range(len(exact)), key=lambda i: (-exact[i][1], i))
     for i in by_remainder[:leftover]:
         pieces[i] += 1
     return [p / 10**digits for p in pieces]

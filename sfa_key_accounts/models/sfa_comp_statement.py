@@ -31,8 +31,14 @@ STATEMENT_FIGURES = {
 ALWAYS_OPEN = {"message_follower_ids", "activity_ids", "message_main_attachment_id"}
 # Statements computed per transaction by the scheduled action (it commits between batches).
 CRON_BATCH = 50
+# Statements computed per batch by hand (one transaction): each batch reads the period's
+# won deals once and holds its deals and lines in memory (80 MB measured for 200 people
+# with 50,000 won deals in a quarter).
+COMPUTE_BATCH = 250
 # Days of a quarter's end whose share of its won revenue the statement reports.
 QUARTER_END_DAYS = 14
+# Context key: the team leaders asked to approve follow the statements already (in bulk).
+APPROVERS_SUBSCRIBED = "sfa_approvers_subscribed"
 
 
 def line_key(vals):
@@ -58,16 +64,27 @@ def quarter_of(day):
     return start, end
 
 
-def deals_sql(user_ids, company_ids, date_from, date_to):
+def deals_sql(user_ids, company_ids, date_from, date_to, first_wins=True):
     """Won opportunities closed within ``date_from..date_to`` credited to any of the users
     (their salesperson, or someone on their credit split), one row per deal with its
-    commercial partner, whether it is that partner's first won deal ever and whether the
-    partner is a key account. One statement for a whole batch of people."""
+    commercial partner, whether the partner is a key account and whether the deal is a
+    key account's first won deal ever (what the spiff of a new key account pays on; False
+    for other partners, and for all when not ``first_wins``: a first win reads the
+    partner's whole history). One statement for a whole batch of people."""
+    # the first wins of the key accounts among the deals' partners, or of none
+    first_win = first_win_sql(
+        SQL("lp.commercial_partner_id IN (SELECT partner_id FROM deal WHERE key_account)")
+        if first_wins
+        else SQL("FALSE")
+    )
     return SQL(
         """
         WITH deal AS (
             SELECT l.id, l.company_id, l.user_id, l.expected_revenue,
-                   l.date_closed, lp.commercial_partner_id AS partner_id
+                   l.date_closed, lp.commercial_partner_id AS partner_id,
+                   EXISTS (SELECT 1 FROM sfa_key_account k
+                            WHERE k.partner_id = lp.commercial_partner_id
+                              AND k.company_id = l.company_id AND k.is_key) AS key_account
               FROM crm_lead l
               JOIN crm_stage s ON s.id = l.stage_id AND s.is_won
               LEFT JOIN res_partner lp ON lp.id = l.partner_id
@@ -82,15 +99,13 @@ def deals_sql(user_ids, company_ids, date_from, date_to):
         SELECT deal.id, deal.company_id, deal.user_id, deal.expected_revenue,
                deal.date_closed::date, deal.partner_id,
                COALESCE(fw.first_date = deal.date_closed, FALSE) AS first_win,
-               EXISTS (SELECT 1 FROM sfa_key_account k
-                        WHERE k.partner_id = deal.partner_id
-                          AND k.company_id = deal.company_id AND k.is_key) AS key_account
+               deal.key_account
           FROM deal
           LEFT JOIN first_win fw
             ON fw.company_id = deal.company_id AND fw.partner_id = deal.partner_id
       ORDER BY deal.date_closed, deal.id
         """,
-        first_win=first_win_sql(SQL("lp.commercial_partner_id IN (SELECT partner_id FROM deal)")),
+        first_win=first_win,
         users=list(user_ids),
         companies=list(company_ids),
         date_from=date_from,
@@ -175,7 +190,7 @@ class SfaCompStatement(models.Model):
         aggregator="avg",
         help="Share of the credited revenue closed in the last two weeks of a quarter.",
     )
-    open_dispute_count = fields.Integer(compute="_compute_open_dispute_count", store=True)
+    open_dispute_count = fields.Integer(compute="_compute_totals", store=True)
     computed_on = fields.Datetime(readonly=True, copy=False)
     approved_uid = fields.Many2one("res.users", "Approved By", readonly=True, copy=False)
     approved_on = fields.Datetime(readonly=True, copy=False)
@@ -227,8 +242,10 @@ class SfaCompStatement(models.Model):
             )
         return sums
 
-    @api.depends("line_ids.payout", "line_ids.held", "credited_amount")
+    @api.depends("line_ids.payout", "line_ids.held", "line_ids.dispute_state", "credited_amount")
     def _compute_totals(self):
+        """Payout, held amount, cost of sales and open disputes: one method, so that the
+        lines are summed once when they all change (a computation rebuilds them)."""
         sums = self._line_sums()
         for statement in self:
             paid = sums.get((statement, False), 0.0)
@@ -236,11 +253,6 @@ class SfaCompStatement(models.Model):
             statement.held_amount = sums.get((statement, True), 0.0)
             credited = statement.credited_amount
             statement.cost_of_sales_pct = 100 * paid / credited if credited else 0.0
-
-    @api.depends("line_ids.dispute_state")
-    def _compute_open_dispute_count(self):
-        sums = self._line_sums()
-        for statement in self:
             statement.open_dispute_count = sums.get((statement, "open"), 0)
 
     @api.depends_context("uid")
@@ -354,8 +366,8 @@ class SfaCompStatement(models.Model):
                     name=disputed[0].name,
                 )
             )
-        for start in range(0, len(self), CRON_BATCH):
-            self[start : start + CRON_BATCH]._compute_batch()
+        for start in range(0, len(self), COMPUTE_BATCH):
+            self[start : start + COMPUTE_BATCH]._compute_batch()
         return True
 
     def action_approve(self):
@@ -460,7 +472,16 @@ class SfaCompStatement(models.Model):
         plans = self.env["sfa.comp.assignment"]._plans_of_statements(self)
         targets = self._won_revenue_targets()
         reviews = self._done_reviews()
-        deals = self._credited_deals()
+        components = self.env["sfa.comp.component"].union(
+            *(plan.plan_id.component_ids for plan in plans.values() if plan)
+        )
+        deals = self._credited_deals(
+            first_wins=any(
+                c.fixed_kind == "spiff" and c.spiff_trigger == "new_key_account"
+                for c in components
+                if c.component_type == "fixed"
+            )
+        )
         earlier = self._earlier_statements()
         claw = self._clawback_candidates()
         held = self._held_to_release()
@@ -498,14 +519,11 @@ class SfaCompStatement(models.Model):
                 }
                 for line in held.pop(person, [])
             ]
-            vals_list += [
-                {
-                    **vals,
-                    **kept.get((statement.id, *line_key(vals)), {}),
-                    "statement_id": statement.id,
-                }
-                for vals in lines
-            ]
+            for vals in lines:  # completed in place: a batch holds many lines
+                if kept:
+                    vals.update(kept.get((statement.id, *line_key(vals)), {}))
+                vals["statement_id"] = statement.id
+            vals_list += lines
             figures[statement] = {
                 **stats,
                 "plan_id": plan.plan_id.id if plan else False,
@@ -544,15 +562,20 @@ class SfaCompStatement(models.Model):
 
     def _ask_approval(self):
         """An *Approve Statement* activity for the team leader of each computed statement
-        that has none yet, created in one batch."""
+        that has none yet, created in one batch; the leaders follow the statements (as
+        an activity makes its user follow its record), subscribed in one batch too."""
         kind = self.env.ref("sfa_key_accounts.mail_activity_type_comp_approve")
         asked = set(
             self.sudo().activity_ids.filtered(lambda a: a.activity_type_id == kind).mapped("res_id")
         )
+        todo = self.sudo().filtered(lambda s: s.team_id.user_id and s.id not in asked)
+        todo._subscribe_approvers()
         model = self.env["ir.model"]._get_id(self._name)
         today = fields.Date.context_today(self)
         # one activity per statement, no e-mail each (the leader sees them on their desk)
-        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+        self.env["mail.activity"].sudo().with_context(
+            mail_activity_quick_update=True, **{APPROVERS_SUBSCRIBED: True}
+        ).create(
             [
                 {
                     "res_model_id": model,
@@ -563,10 +586,40 @@ class SfaCompStatement(models.Model):
                     "date_deadline": today + timedelta(days=kind.delay_count),
                     "automated": True,  # closed by the approval (activity_feedback)
                 }
-                for statement in self.sudo()
-                if statement.team_id.user_id and statement.id not in asked
+                for statement in todo
             ]
         )
+
+    def _subscribe_approvers(self):
+        """Each statement's team leader follows it, with the default subtypes, as
+        ``message_subscribe`` does it (active partners only, existing followers left
+        alone), in one batch rather than one subscription per leader."""
+        leader = {s.id: s.team_id.user_id.partner_id for s in self}
+        partners = self.env["res.partner"].sudo().union(*leader.values()).filtered("active")
+        if not partners:
+            return
+        Followers = self.env["mail.followers"].sudo().with_context(default_partner_id=False)
+        new, _existing = Followers._add_default_followers(
+            self._name,
+            list(leader),
+            partners.ids,
+            customer_ids=partners.filtered("partner_share").ids,
+        )
+        Followers.create(
+            [
+                dict(vals, res_id=res_id)
+                for res_id, vals_list in new.items()
+                for vals in vals_list
+                if vals["partner_id"] == leader[res_id].id
+            ]
+        )
+
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
+        """The activities asking for approval subscribe their users one by one: the
+        statements' computation has subscribed them all at once before (_ask_approval)."""
+        if self.env.context.get(APPROVERS_SUBSCRIBED):
+            return True
+        return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
 
     def _won_revenue_targets(self):
         """{statement id: the person's confirmed won-revenue target of the period}."""
@@ -613,14 +666,18 @@ class SfaCompStatement(models.Model):
             for s in self
         }
 
-    def _credited_deals(self):
+    def _credited_deals(self, first_wins=True):
         """{(user id, company id): [deal dicts]} of the won deals credited to each person
-        over the quarters the statements touch (the quarter-end rule reads whole quarters)."""
+        over the quarters the statements touch (the quarter-end rule reads whole quarters);
+        ``first_wins``: whether a key account's first won deal is looked up (for the spiff
+        of a new key account; else no deal is one)."""
         start = quarter_of(min(self.mapped("date_from")))[0]
         end = quarter_of(max(self.mapped("date_to")))[1]
         users = set(self.user_id.ids)
         self.env.flush_all()
-        rows = self.env.execute_query_dict(deals_sql(users, self.company_id.ids, start, end))
+        rows = self.env.execute_query_dict(
+            deals_sql(users, self.company_id.ids, start, end, first_wins)
+        )
         splits = {}
         if rows:
             for lead_id, user_id, share in self.env.execute_query(
@@ -642,9 +699,10 @@ class SfaCompStatement(models.Model):
             )
             for (user_id, share), amount in zip(shares, amounts, strict=True):
                 if user_id in users:
-                    by_person.setdefault((user_id, row["company_id"]), []).append(
-                        {**row, "share_pct": share, "amount": amount}
-                    )
+                    # the usual deal (one person) keeps its row; a split one, a copy each
+                    deal = row if len(shares) == 1 else dict(row)
+                    deal.update(share_pct=share, amount=amount)
+                    by_person.setdefault((user_id, row["company_id"]), []).append(deal)
         return by_person
 
     def _earlier_statements(self):
@@ -719,7 +777,8 @@ class SfaCompStatement(models.Model):
         """The lines (values) and figures of one statement under its plan."""
         self.ensure_one()
         digits = self.currency_id.decimal_places
-        mine = [d for d in deals if self.date_from <= d["date_closed"] <= self.date_to]
+        date_from, date_to = self.date_from, self.date_to  # read once, not per deal
+        mine = [d for d in deals if date_from <= d["date_closed"] <= date_to]
         commissions = (
             assignment.plan_id.component_ids.filtered(lambda c: c.component_type == "commission")
             if assignment
@@ -834,8 +893,9 @@ class SfaCompStatement(models.Model):
         if not target or target.amount <= 0:
             return []
         credit, note = self._credits(component, deals, digits)
+        date_from, date_to = self.date_from, self.date_to  # read once, not per deal
         mine = sorted(
-            (d for d in deals if self.date_from <= d["date_closed"] <= self.date_to),
+            (d for d in deals if date_from <= d["date_closed"] <= date_to),
             key=lambda d: (d["date_closed"], d["id"]),
         )
         by_id = {d["id"]: d for d in mine}
@@ -925,7 +985,8 @@ class SfaCompStatement(models.Model):
                 "date_to": target.date_to,
             }
         )
-        deals = probe._credited_deals().get((user.id, target.company_id.id), [])
+        # the commission only: no spiff, no first win to look up
+        deals = probe._credited_deals(first_wins=False).get((user.id, target.company_id.id), [])
         digits = target.currency_id.decimal_places
 
         def pay(rows):

@@ -179,17 +179,16 @@ class SfaCompStatementLine(models.Model):
         statements = self.env["sfa.comp.statement"].browse(
             {vals["statement_id"] for vals in vals_list}
         )
-        columns = {name: [] for name in LINE_COLUMNS}
-        for vals in vals_list:
-            for name, kind in LINE_COLUMNS.items():
-                value = vals.get(name)
-                if kind == "bool":
-                    value = bool(value)
-                elif kind == "money":
-                    value = value or 0.0
-                elif not isinstance(kind, int) and not value:
-                    value = None
-                columns[name].append(value)
+        columns = {}
+        for name, kind in LINE_COLUMNS.items():  # column by column: one pass each
+            values = [vals.get(name) for vals in vals_list]
+            if kind == "bool":
+                values = [bool(value) for value in values]
+            elif kind == "money":
+                values = [value or 0.0 for value in values]
+            elif not isinstance(kind, int):
+                values = [value or None for value in values]
+            columns[name] = values
         if vals_list:
             self.env.cr.execute(
                 SQL(

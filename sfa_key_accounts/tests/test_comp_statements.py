@@ -39,9 +39,13 @@ Q4 = ("2026-10-01", "2026-12-31")
 # plans, targets, reviews, deals, splits, earlier statements, clawbacks and holds; the
 # statements' figures written in one UPDATE, the old lines deleted and the new ones
 # inserted in one statement each, with the flags of the
-# lines they point at, the totals in two grouped queries, the leaders' approval activities
-# created in one batch)
-QUERIES = 48
+# lines they point at, the totals in two grouped queries, the leaders subscribed and their
+# approval activities created in one batch each)
+QUERIES = 44
+# Queries to create and compute the statements of a period (_compute_period: the wizard),
+# whatever the number of people and of their leaders
+PERIOD_QUERIES = 49
+SALESMAN = "sales_team.group_sale_salesman"
 
 
 class SfaCompCommon(SfaTargetCommon):
@@ -460,6 +464,81 @@ class TestCompensation(SfaCompCommon):
         # Rita: D1, the 28 deals, D2 and D3 each cut across a tier top, KPI, spiff (her
         # commission now passes the draw); Bo: the draw
         self.assertEqual(len(statements.line_ids), 1 + 28 + 2 + 2 + 2 + 1)
+
+    def _people(self, prefix, count, per_team=3):
+        """``count`` people on the KAM plan, ``per_team`` to a team with its own leader,
+        each with a Q4 target and two won deals in Q4 (one across a tier top)."""
+        people = self.env["res.users"]
+        for first in range(0, count, per_team):
+            members = self.env["res.users"].concat(
+                *(
+                    self._user(
+                        f"{prefix}{n}", f"{prefix} Rep {n}", "sales_team.group_sale_salesman"
+                    )
+                    for n in range(first, min(first + per_team, count))
+                )
+            )
+            leader = self._user(
+                f"{prefix}_lead{first}",
+                f"{prefix} Leader {first}",
+                "sales_team.group_sale_salesman",
+            )
+            team = self.env["crm.team"].create(
+                {
+                    "name": f"{prefix} {first}",
+                    "company_id": self.company.id,
+                    "user_id": leader.id,
+                    "member_ids": [(6, 0, members.ids)],
+                }
+            )
+            for user in members:
+                deal = {"user_id": user.id, "team_id": team.id}
+                self._won(self.alpha, 3000, "2026-10-10", **deal)
+                self._won(self.beta, 4000, "2026-11-10", **deal)
+                self._target(
+                    f"{user.name} Q4",
+                    5000,
+                    team_id=team.id,
+                    user_id=user.id,
+                    date_from=Q4[0],
+                    date_to=Q4[1],
+                )
+            people |= members
+        self.Assignment.create(
+            [{"user_id": u.id, "plan_id": self.plan.id, "date_from": "2026-01-01"} for u in people]
+        )
+        return people
+
+    def test_statements_of_a_period_do_not_grow_with_the_people(self):
+        """Creating and computing the statements of a period (the Compute Statements
+        wizard) costs the same queries for 3 people under one leader as for 30 under ten:
+        the statements created in one batch, the leaders subscribed and asked in one."""
+        warm, few, many = self._people("w", 1), self._people("f", 3), self._people("m", 30)
+        kind = self.env.ref("sfa_key_accounts.mail_activity_type_comp_approve")
+
+        def compute(people, expected=None):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            with self.assertQueryCount(expected) if expected else nullcontext():
+                self.Statement.with_user(self.user_comp)._compute_period(
+                    date(2026, 10, 1), date(2026, 12, 31), people
+                )
+                self.env.flush_all()
+            return self.Statement.search([("user_id", "in", people.ids), ("date_from", "=", Q4[0])])
+
+        compute(warm)
+        compute(few, PERIOD_QUERIES)
+        statements = compute(many, PERIOD_QUERIES)
+        self.assertEqual(len(statements), 30)
+        self.assertEqual(set(statements.mapped("state")), {"computed"})
+        # 7,000 on a target of 5,000: 2,500 @ 2 %, 2,500 @ 5 %, 2,000 @ 10 % = 375, below
+        # the draw of 500: a draw line of 125 makes it 500
+        self.assertEqual(set(statements.mapped("total_payout")), {500.0})
+        self.assertEqual(set(statements.mapped("credited_amount")), {7000.0})
+        for statement in statements:
+            ask = statement.activity_ids.filtered(lambda a, k=kind: a.activity_type_id == k)
+            self.assertEqual(ask.user_id, statement.team_id.user_id)
+            self.assertIn(statement.team_id.user_id.partner_id, statement.message_partner_ids)
 
 
 @tagged("post_install", "-at_install")
