@@ -1,4 +1,4 @@
-"""Relationship health of a key account: one 0-100 score and its breakdown (DOMAIN.md §1).
+"""Relationship health of a key account: one 0-100 score and its breakdown (docs/method.md §1.6).
 
 The score rolls up four parts, each itself 0-100:
 

@@ -1,4 +1,4 @@
-"""80/20 ranking of customers by revenue and their tiering (DOMAIN.md §1).
+"""80/20 ranking of customers by revenue and their tiering (docs/method.md §1.1).
 
 A tier set is an ordered list of cumulative cut-offs, e.g. the customer pyramid
 main 1% / big 5% / ordinary 20% / small 100% of customers, or the revenue cut-offs

@@ -1,4 +1,4 @@
-"""The business case of a value worksheet (DOMAIN.md §4): totals, ROI, payback, NPV,
+"""The business case of a value worksheet (docs/method.md §4): totals, ROI, payback, NPV,
 benchmark quartiles and differentiator scores.
 
 Conventions (the public contract of ``sfa.value.worksheet``):
@@ -14,7 +14,7 @@ Conventions (the public contract of ``sfa.value.worksheet``):
 * NPV discounts each year's net flow at the end of that year: year 0 = one-time net, years
   1..horizon = yearly net; NPV = sum of flow_y / (1 + rate)^y.
 * Cost of doing nothing per month = the likely benefit forgone per month, i.e. total likely
-  benefit / (12 x horizon) (the value balance of §2).
+  benefit / (12 x horizon) (the value balance: docs/method.md §2.5).
 
 * The horizon is a whole number of years from :data:`HORIZON_MIN` to :data:`HORIZON_MAX`
   (1-30); amounts and the rate must be finite numbers. Anything else raises ValueError.

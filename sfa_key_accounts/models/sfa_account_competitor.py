@@ -3,7 +3,7 @@ from odoo.exceptions import ValidationError
 
 
 class SfaAccountCompetitor(models.Model):
-    """What a competitor does at this account (DOMAIN.md §1: analyse competitors)."""
+    """What a competitor does at this account (docs/method.md §1.3: analyse competitors)."""
 
     _name = "sfa.account.competitor"
     _description = "Competitor at an Account"

@@ -21,7 +21,7 @@ REVIEW_INTERVAL_MONTHS = (1, 60)
 
 
 class SfaAccountPlan(models.Model):
-    """The plan of one key account for one period (DOMAIN.md §1, steps of key-account
+    """The plan of one key account for one period (docs/method.md §1.3, steps of key-account
     management): objectives measured from CRM data, the customer's SWOT and the needs derived
     from it, competitors, switching-cost levers, relationship health and a review cadence."""
 

@@ -43,7 +43,7 @@ QUADRANTS = [
 
 
 class SfaAccountSwot(models.Model):
-    """One item of the customer's SWOT (the customer's, not ours: DOMAIN.md §1)."""
+    """One item of the customer's SWOT (the customer's, not ours: docs/method.md §1.4)."""
 
     _name = "sfa.account.swot"
     _description = "Customer SWOT Item"

@@ -3,7 +3,7 @@ from odoo import fields, models
 
 class SfaBuyingRole(models.Model):
     """A decision role in the buying centre: A approver, C consultant/advisor, D decision
-    maker, E evaluator, U user (DOMAIN.md §3). ``code`` is what the map's rules read."""
+    maker, E evaluator, U user (docs/method.md §3.2). ``code`` is what the map's rules read."""
 
     _name = "sfa.buying.role"
     _description = "Buying Centre Role"

@@ -2,7 +2,8 @@ from odoo import fields, models
 
 
 class SfaInfluenceSource(models.Model):
-    """Where a person's opinion comes from: trade press, seminars, consultants... (§3)."""
+    """Where a person's opinion comes from: trade press, seminars, consultants...
+    (docs/method.md §3.7)."""
 
     _name = "sfa.influence.source"
     _description = "Influence Source"

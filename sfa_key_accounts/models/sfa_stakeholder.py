@@ -29,8 +29,9 @@ def _or_false(value):
 
 class SfaStakeholder(models.Model):
     """A person of a customer's buying centre, with what is true of them across deals: buying
-    style, reports-to (the power line), circle, influence sources, what moves them and our
-    owner for the relationship. What differs per deal lives on ``sfa.deal.contact``."""
+    style, reports-to (the org chart), whom they influence (the power line), circle, influence
+    sources, what moves them and our owner for the relationship. What differs per deal lives
+    on ``sfa.deal.contact``."""
 
     _name = "sfa.stakeholder"
     _description = "Stakeholder"
@@ -62,7 +63,8 @@ class SfaStakeholder(models.Model):
         ondelete="set null",
         domain="[('account_id', '=', account_id), ('id', '!=', id)]",
         tracking=True,
-        help="The power line: whom this person answers to in the buying centre.",
+        help="The org chart: whom this person answers to. Who really moves whom (the power "
+        "line) is Influences.",
     )
     child_ids = fields.One2many("sfa.stakeholder", "reports_to_id", "Direct Reports")
     # The power line (权力线) as the course draws it: who really moves whom, which can differ

@@ -2,7 +2,7 @@ from odoo import fields, models
 
 
 class SfaSwitchingLever(models.Model):
-    """A way to raise the customer's cost of switching to a competitor (DOMAIN.md §1)."""
+    """A way to raise the customer's cost of switching to a competitor (docs/method.md §1.7)."""
 
     _name = "sfa.switching.lever"
     _description = "Switching-Cost Lever"

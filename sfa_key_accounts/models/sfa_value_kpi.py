@@ -7,7 +7,7 @@ from .sfa_number_mixin import MAX_AMOUNT
 
 class SfaValueKpi(models.Model):
     """A benchmark: the customer's value of a KPI against the worst quartile, the average and
-    the best quartile of its peers; the gap is the room for improvement (DOMAIN.md §4)."""
+    the best quartile of its peers; the gap is the room for improvement (docs/method.md §4.5)."""
 
     _name = "sfa.value.kpi"
     _description = "Value Worksheet Benchmark"

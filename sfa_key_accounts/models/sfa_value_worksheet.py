@@ -15,7 +15,7 @@ VERSION_FIELDS = ("is_current", "version")
 
 
 class SfaValueWorksheet(models.Model):
-    """The value triangle of a deal as a business case (DOMAIN.md §4): the customer's needs,
+    """The value triangle of a deal as a business case (docs/method.md §4): the customer's needs,
     the benefits (conservative and likely), the costs, benchmarks and differentiators, with
     ROI, payback and NPV computed by the engine. One current worksheet per deal; older
     versions stay, read-only. An agreed worksheet is read-only too."""

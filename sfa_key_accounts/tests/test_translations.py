@@ -5,7 +5,7 @@ from odoo.tests import TransactionCase, tagged
 
 @tagged("post_install", "-at_install")
 class TestTranslations(TransactionCase):
-    """The Chinese translations load and use the method's own words (DOMAIN.md)."""
+    """The Chinese translations load and use the method's own words (docs/method.md)."""
 
     def test_chinese_terms(self):
         for lang, menu, tier, lever in (

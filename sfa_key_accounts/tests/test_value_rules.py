@@ -84,7 +84,7 @@ class TestValueDefaults(ValueCase):
             ],
         )
         self.assertNotIn("Response time", names["product"])
-        self.assertIn("Quality", names["company"])
+        self.assertIn("Quality reputation", names["company"])
         for level in ("sales_team", "account_manager"):
             self.assertEqual(names[level][-2:], ["Education", "Ability"])
 
