@@ -113,6 +113,35 @@ class SfaKeyAccountTier(models.Model):
         return tiers
 
     @api.model
+    def _key_tiers_note(self, company):
+        """Which tiers of the company make a key account, and what that means, in a sentence:
+        the 80/20 selection shows it beside its ranking (docs/method.md §1.1)."""
+        tiers = self.search([("company_id", "=", company.id)])
+        key = tiers.filtered("is_key")
+        if not key:
+            return self.env._(
+                "No tier is a key tier: the selection ranks and tiers customers but makes no "
+                "key account. Tick Key tier on the tiers whose customers get a manager and a plan."
+            )
+        # (no other string literal inside a translated call: the term extractor skips those)
+        share = f"{key[-1].threshold_pct:g}%"
+        names = ", ".join(key.mapped("name"))
+        if key[-1].rule == ranking.CUSTOMER_SHARE:
+            what = self.env._("the top %(share)s of customers by revenue", share=share)
+        else:
+            what = self.env._(
+                "the customers who make the first %(share)s of the revenue", share=share
+            )
+        return self.env._(
+            "Key accounts: the customers of %(tiers)s, i.e. %(what)s. The course's 80/20 rule "
+            "picks the few customers who make most of the revenue; in the default pyramid, the "
+            "main and big customers are the top 5 percent. Tick Key tier on another tier to "
+            "widen it.",
+            tiers=names,
+            what=what,
+        )
+
+    @api.model
     def _install_default_tiers(self):
         """Give every company the pyramid; the main company's tiers get xml ids
         (``tier_main``, ``tier_big``, ``tier_ordinary``, ``tier_small``) for demo data."""

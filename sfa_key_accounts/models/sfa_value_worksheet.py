@@ -61,6 +61,9 @@ class SfaValueWorksheet(models.Model):
     need_ids = fields.One2many("sfa.value.need", "worksheet_id", "Needs", copy=True)
     benefit_ids = fields.One2many("sfa.value.benefit", "worksheet_id", "Benefits", copy=True)
     cost_ids = fields.One2many("sfa.value.cost", "worksheet_id", "Costs", copy=True)
+    # the costs list shows these two, not one sum of one-time and yearly amounts
+    one_time_cost = fields.Monetary("One-time Costs", compute="_compute_cost_split")
+    yearly_cost = fields.Monetary("Costs per Year", compute="_compute_cost_split")
     kpi_ids = fields.One2many("sfa.value.kpi", "worksheet_id", "Benchmarks", copy=True)
     differentiator_ids = fields.One2many(
         "sfa.value.differentiator", "worksheet_id", "Differentiators", copy=True
@@ -108,6 +111,17 @@ class SfaValueWorksheet(models.Model):
                 worksheet.currency_id = (
                     worksheet.lead_id.company_currency or self.env.company.currency_id
                 )
+
+    @api.depends("cost_ids.recurrence", "cost_ids.amount")
+    def _compute_cost_split(self):
+        for worksheet in self:
+            costs = worksheet.cost_ids
+            worksheet.one_time_cost = sum(
+                costs.filtered(lambda c: c.recurrence == "one_time").mapped("amount")
+            )
+            worksheet.yearly_cost = sum(
+                costs.filtered(lambda c: c.recurrence == "yearly").mapped("amount")
+            )
 
     @api.depends(
         "horizon_years",

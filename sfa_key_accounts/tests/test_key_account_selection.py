@@ -264,6 +264,29 @@ class TestKeyAccountSelection(SfaCommon):
 
 @tagged("post_install", "-at_install")
 class TestTierConstraints(SfaCommon):
+    def test_the_selection_says_which_tiers_make_a_key_account(self):
+        """Issue 12: the menu says 80/20, the default pyramid keys only main and big (the top
+        5 %): the selection says so, for the company's own tier set."""
+        Tier = self.env["sfa.key.account.tier"]
+        wizard = self.env["sfa.key.account.selection"].create({"company_id": self.company.id})
+        self.assertEqual(
+            wizard.key_tiers_note,
+            "Key accounts: the customers of A, B, i.e. the customers who make the first 95% of "
+            "the revenue. The course's 80/20 rule picks the few customers who make most of the "
+            "revenue; in the default pyramid, the main and big customers are the top 5 percent. "
+            "Tick Key tier on another tier to widen it.",
+        )
+        pyramid = self.env["res.company"].create({"name": "Pyramid Ltd"})
+        Tier.search([("company_id", "=", pyramid.id)]).unlink()
+        Tier._for_company(pyramid)
+        self.assertIn(
+            "the customers of Main customers, Big customers, i.e. the top 5% of customers by "
+            "revenue.",
+            Tier._key_tiers_note(pyramid),
+        )
+        (self.tier_a | self.tier_b).is_key = False
+        self.assertTrue(Tier._key_tiers_note(self.company).startswith("No tier is a key tier"))
+
     def test_out_of_range(self):
         for pct in (0, -5, 100.5):
             with self.assertRaises(ValidationError), self.cr.savepoint():

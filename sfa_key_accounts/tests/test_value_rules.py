@@ -7,6 +7,8 @@ figures of the edge cases (no cost, never paying back, a one-year horizon, a rat
 
 from datetime import date
 
+from lxml import etree
+
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
@@ -55,6 +57,26 @@ class TestValueDefaults(ValueCase):
         )
         # and the summary counts it as even: 3 x (3 - 3)
         self.assertIn("Any competitor: <b>+0</b>", self.ws.advantage_html)
+
+    def test_costs_total_does_not_add_one_time_and_yearly_amounts(self):
+        ws = self._worksheet("Cost split")
+        self.env["sfa.value.cost"].create(
+            [
+                {"worksheet_id": ws.id, "name": "Licence", "amount": 12000},
+                {"worksheet_id": ws.id, "name": "Setup", "amount": 500},
+                {"worksheet_id": ws.id, "name": "Support", "amount": 3000, "recurrence": "yearly"},
+            ]
+        )
+        self.assertEqual((ws.one_time_cost, ws.yearly_cost), (12500.0, 3000.0))
+        arch = ws.get_views([(False, "form")])["views"]["form"]["arch"]
+        tree = etree.fromstring(arch)
+        for list_field, amounts in (
+            ("cost_ids", ["amount"]),
+            ("benefit_ids", ["conservative_amount", "likely_amount"]),
+        ):
+            for amount in amounts:
+                node = tree.xpath(f"//field[@name='{list_field}']//field[@name='{amount}']")[0]
+                self.assertIsNone(node.get("sum"), f"{list_field}.{amount} adds up yearly and once")
 
     def test_differentiator_levels_are_the_course_table(self):
         """Seed 003's table (docs/method.md §4): service beside the product, quality at the

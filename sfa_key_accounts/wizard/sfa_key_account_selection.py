@@ -49,11 +49,18 @@ class SfaKeyAccountSelection(models.TransientModel):
     total_revenue = fields.Monetary(readonly=True, currency_field="currency_id")
     customer_count = fields.Integer("Customers", compute="_compute_counts")
     change_count = fields.Integer("Changes", compute="_compute_counts")
+    key_tiers_note = fields.Char("Key Accounts", compute="_compute_key_tiers_note")
     # made by the monthly job (its batches continue it), never shown to a user
     is_job = fields.Boolean(readonly=True)
 
     def _default_date_from(self):
         return fields.Date.context_today(self) - relativedelta(months=12) + relativedelta(days=1)
+
+    @api.depends("company_id")
+    def _compute_key_tiers_note(self):
+        Tier = self.env["sfa.key.account.tier"]
+        for wizard in self:
+            wizard.key_tiers_note = Tier._key_tiers_note(wizard.company_id)
 
     @api.depends("line_ids.is_change")
     def _compute_counts(self):
