@@ -19,3 +19,5 @@ from . import test_performance_reviews
 from . import test_comp_statements
 from . import test_retier_concurrency
 from . import test_ranking_sql
+from . import test_map_sql
+from . import test_map_job_concurrency
