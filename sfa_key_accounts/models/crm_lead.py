@@ -760,6 +760,7 @@ class CrmLead(models.Model):
         self.env["sfa.deal.contact"].flush_model(["lead_id"])
         self.env["crm.stage"].flush_model(["is_won"])
         self.flush_model(["type", "active", "stage_id"])
+        self.env["ir.config_parameter"].flush_model(["key", "value"])
         [(free, bookmark)] = self.env.execute_query(
             SQL(
                 """SELECT pg_try_advisory_xact_lock(%s),
