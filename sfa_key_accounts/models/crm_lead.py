@@ -232,12 +232,14 @@ class CrmLead(models.Model):
                 SELECT dc.lead_id, s.partner_id, s.circle, dc.influence,
                        COALESCE(dc.attitude, 'neutral') AS attitude,
                        COALESCE(NULLIF(dc.time_spent, ''), '0')::int AS time_spent,
-                       ARRAY(SELECT r.code FROM sfa_deal_contact_role_rel rel
-                               JOIN sfa_buying_role r ON r.id = rel.role_id AND r.active
-                              WHERE rel.contact_id = dc.id) AS roles
+                       COALESCE(ARRAY_AGG(r.code) FILTER (WHERE r.id IS NOT NULL), '{}')
+                           AS roles
                   FROM lead
                   JOIN sfa_deal_contact dc ON dc.lead_id = lead.id
                   JOIN sfa_stakeholder s ON s.id = dc.stakeholder_id
+             LEFT JOIN sfa_deal_contact_role_rel rel ON rel.contact_id = dc.id
+             LEFT JOIN sfa_buying_role r ON r.id = rel.role_id AND r.active
+              GROUP BY dc.id, s.id
             ),
             touch AS (%(touches)s),
             last_touch AS (SELECT partner_id, MAX(at) AS at FROM touch GROUP BY partner_id),
