@@ -8,7 +8,6 @@ from odoo.tools import SQL, format_amount
 
 from ..engine import politics
 from .sfa_access_mixin import is_trusted, trusted
-from .sfa_bulk import update_rows
 from .sfa_comp_credit_split import SPLIT_BATCH
 
 _logger = logging.getLogger(__name__)
@@ -17,6 +16,8 @@ STALE_DAYS_PARAM = "sfa_key_accounts.stale_days"
 # Where the daily map job stopped (last deal id done; 0: start over) and its batch size
 MAP_JOB_PARAM = "sfa_key_accounts.map_job_last_id"
 MAP_BATCH = 1000
+# pg_try_advisory_xact_lock(MAP_JOB_LOCK): one worker works on a batch of the map job at a time
+MAP_JOB_LOCK = 0x5FA8021
 # The closed opportunities (won or lost) by close date, per company (with what the 80/20
 # ranking reads of them, for index-only scans), per salesperson and per team: what the
 # ranking, the sales targets and the statements read over a period. Created by init, dropped
@@ -163,44 +164,142 @@ class CrmLead(models.Model):
         return figures
 
     def _sfa_refresh_map_figures(self):
-        """Bring the stored map figures of these saved deals up to date in bulk (the daily
-        job): the figures of all of them from one read of their contacts, then one UPDATE of
-        only the deals whose figures changed. Returns those deals."""
-        self.flush_recordset([*MAP_FIGURES, "team_id"])
-        stored = {
-            row[0]: row[1:]
-            for row in self.env.execute_query(
-                SQL(
-                    """SELECT id, COALESCE(red_flag_codes, ''), COALESCE(political_map_score, 0),
-                              COALESCE(political_map_status, '')
-                         FROM crm_lead WHERE id = ANY(%s)""",
-                    self.ids,
-                )
-            )
-        }
-        changed = {
-            lead.id: (codes or "", score, status or "")
-            for lead, (codes, score, status) in self._sfa_map_figures().items()
-            if (codes or "", score, status or "") != stored.get(lead.id)
-        }
+        """Bring the stored map figures of these saved deals up to date in one statement
+        (:meth:`_sfa_map_figures_sql`), writing only the deals whose figures change; the
+        cache follows. Returns those deals."""
         for fname in MAP_FIGURES:
             self.env.remove_to_compute(self._fields[fname], self)
-        if not changed:
-            return self.browse()
-        leads = self.browse(list(changed))
-        update_rows(
-            leads,
-            {
-                lead_id: {
-                    "red_flag_codes": codes or None,
-                    "political_map_score": score,
-                    "political_map_status": status or None,
-                }
-                for lead_id, (codes, score, status) in changed.items()
-            },
+        # figures computed but not written yet must not overwrite ours at the next flush
+        self.flush_recordset([*MAP_FIGURES, "team_id"])
+        figures = self._sfa_map_figures_sql()
+        rows = self.env.execute_query(
+            SQL(
+                """UPDATE crm_lead l
+                      SET red_flag_codes = f.codes, political_map_score = f.score,
+                          political_map_status = f.status, write_uid = %(uid)s,
+                          write_date = now() AT TIME ZONE 'UTC'
+                     FROM (%(figures)s) f
+                    WHERE l.id = f.lead_id
+                      AND (l.red_flag_codes, l.political_map_score, l.political_map_status)
+                          IS DISTINCT FROM (f.codes, f.score, f.status)
+                RETURNING l.id""",
+                uid=self.env.uid,
+                figures=figures,
+            )
         )
+        leads = self.browse([lead_id for [lead_id] in rows])
         leads.invalidate_recordset([*MAP_FIGURES, "write_uid", "write_date"], flush=False)
+        leads.modified(MAP_FIGURES)
         return leads
+
+    def _sfa_map_figures_sql(self):
+        """SELECT ``(lead_id, codes, score, status)`` of these saved deals: their map figures
+        as stored, as :meth:`_sfa_map_figures` works them out with the engine
+        (engine/politics.py, the specification), for any number of deals in one query."""
+        self.env["sfa.deal.contact"].flush_model(
+            ["lead_id", "stakeholder_id", "role_ids", "attitude", "influence", "time_spent"]
+        )
+        self.env["sfa.stakeholder"].flush_model(["partner_id", "circle"])
+        self.env["sfa.buying.role"].flush_model(["code", "active"])
+        self.env["crm.team"].flush_model(["sfa_use_political_map"])
+        self.flush_recordset(["team_id"])
+        key_roles = list(politics.KEY_ROLES)
+        # per flag of the engine (politics.red_flags), over one deal's ``person`` rows (a flag
+        # the engine adds and this misses fails here: KeyError)
+        raised = {
+            "no_decision_maker": SQL(
+                "BOOL_OR(%s = ANY(p.roles)) IS NOT TRUE", politics.DECISION_MAKER
+            ),
+            "no_approver": SQL("BOOL_OR(%s = ANY(p.roles)) IS NOT TRUE", politics.APPROVER),
+            "key_player_against": SQL(
+                "BOOL_OR(p.decider AND p.attitude = ANY(%s)) IS TRUE", list(politics.NOT_FOR_US)
+            ),
+            "no_champion": SQL("BOOL_OR(p.attitude = 'champion') IS NOT TRUE"),
+            "hostile_core": SQL("BOOL_OR(p.attitude = 'hostile' AND p.circle = 'core') IS TRUE"),
+            "key_player_not_met": SQL("BOOL_OR(p.decider AND p.time_spent = 0) IS TRUE"),
+            "single_threaded": SQL("COUNT(p.lead_id) = 1"),
+            "stale_key_player": SQL("BOOL_OR(p.stale_key_player) IS TRUE"),
+        }
+        flag = {code: SQL.identifier("f", code) for code in politics.FLAGS}
+        return SQL(
+            """
+            WITH lead AS MATERIALIZED (
+                SELECT l.id, COALESCE(t.sfa_use_political_map, FALSE) AS uses_map
+                  FROM crm_lead l LEFT JOIN crm_team t ON t.id = l.team_id
+                 WHERE l.id = ANY(%(ids)s)
+            ),
+            contact AS MATERIALIZED (
+                SELECT dc.lead_id, s.partner_id, s.circle, dc.influence,
+                       COALESCE(dc.attitude, 'neutral') AS attitude,
+                       COALESCE(NULLIF(dc.time_spent, ''), '0')::int AS time_spent,
+                       COALESCE(ARRAY_AGG(r.code) FILTER (WHERE r.id IS NOT NULL), '{}')
+                           AS roles
+                  FROM lead
+                  JOIN sfa_deal_contact dc ON dc.lead_id = lead.id
+                  JOIN sfa_stakeholder s ON s.id = dc.stakeholder_id
+             LEFT JOIN sfa_deal_contact_role_rel rel ON rel.contact_id = dc.id
+             LEFT JOIN sfa_buying_role r ON r.id = rel.role_id AND r.active
+              GROUP BY dc.id, s.id
+            ),
+            touch AS (%(touches)s),
+            last_touch AS (SELECT partner_id, MAX(at) AS at FROM touch GROUP BY partner_id),
+            person AS (
+                SELECT c.lead_id, c.roles, c.attitude, c.circle, c.time_spent,
+                       c.roles && %(key_roles)s AS decider,
+                       (c.roles && %(key_roles)s OR c.influence IS NOT DISTINCT FROM 'high')
+                       AND (t.at IS NULL
+                            OR FLOOR(EXTRACT(EPOCH FROM %(now)s - t.at) / 86400) > %(stale)s)
+                           AS stale_key_player
+                  FROM contact c LEFT JOIN last_touch t ON t.partner_id = c.partner_id
+            ),
+            flag AS (
+                SELECT lead.id AS lead_id, lead.uses_map OR COUNT(p.lead_id) > 0 AS mapped,
+                       %(raised)s
+                  FROM lead LEFT JOIN person p ON p.lead_id = lead.id
+              GROUP BY lead.id, lead.uses_map
+            ),
+            scored AS (
+                SELECT f.lead_id, f.mapped,
+                       NULLIF(CONCAT_WS(',', %(codes)s), '') AS codes,
+                       GREATEST(0, 100 - %(penalties)s) AS score,
+                       %(blocking)s AS blocking
+                  FROM flag f
+            )
+            SELECT lead_id,
+                   CASE WHEN mapped THEN codes END AS codes,
+                   CASE WHEN mapped THEN score ELSE 0 END AS score,
+                   CASE WHEN NOT mapped THEN NULL
+                        WHEN blocking OR score < 50 THEN %(red)s
+                        WHEN codes IS NOT NULL THEN %(amber)s
+                        ELSE %(green)s END AS status
+              FROM scored
+            """,
+            ids=self.ids,
+            touches=self.env["sfa.stakeholder"]._contacts_sql(
+                SQL("ARRAY(SELECT DISTINCT partner_id FROM contact)")
+            ),
+            key_roles=SQL("%s::varchar[]", key_roles),
+            now=fields.Datetime.now(),
+            stale=self._sfa_stale_days(),
+            raised=SQL(", ").join(
+                SQL("%s AS %s", raised[code], SQL.identifier(code)) for code in politics.FLAGS
+            ),
+            codes=SQL(", ").join(
+                SQL("CASE WHEN %s THEN %s END", flag[code], code) for code in politics.FLAGS
+            ),
+            penalties=SQL(" - ").join(
+                SQL("%s * %s::int", politics.PENALTY[severity], flag[code])
+                for code, severity in politics.FLAGS.items()
+            ),
+            blocking=SQL(" OR ").join(
+                flag[code]
+                for code, severity in politics.FLAGS.items()
+                if severity == politics.BLOCKING
+            ),
+            red=politics.RED,
+            amber=politics.AMBER,
+            green=politics.GREEN,
+        )
 
     def _sfa_map_contacts(self):
         """{lead id: [engine MapContact]}: one query for the deal contacts of all the saved
@@ -214,6 +313,7 @@ class CrmLead(models.Model):
                 ["lead_id", "stakeholder_id", "role_ids", "attitude", "influence", "time_spent"]
             )
             self.env["sfa.stakeholder"].flush_model(["partner_id", "circle"])
+            self.env["sfa.buying.role"].flush_model(["code", "active"])
             rows = self.env.execute_query(
                 SQL(
                     """
@@ -614,20 +714,25 @@ class CrmLead(models.Model):
         return days if days >= 1 else DEFAULT_STALE_DAYS
 
     def _sfa_recompute_maps(self):
-        """Mark the map figures of these deals for recomputation (done at the next flush or
-        read), without going through write."""
+        """Bring the map figures of these deals up to date at once, without going through
+        write: the saved ones in one statement (only those that change are written), the
+        ones being edited at the next flush or read (engine)."""
+        saved = self.filtered(lambda lead: isinstance(lead.id, int))
+        if saved:
+            saved._sfa_refresh_map_figures()
         for fname in MAP_FIGURES:
-            self.env.add_to_compute(self._fields[fname], self)
+            self.env.add_to_compute(self._fields[fname], self - saved)
 
     @api.model
     def _sfa_refresh_maps_of(self, partners):
         """The maps of the open deals where these people sit follow their meetings and
-        messages at once (last contact, stale key players): one search however many people."""
+        messages at once (last contact, stale key players): one search and one UPDATE
+        however many people."""
         if not partners:
             return
         # sudo: the maps of every deal these people sit on must follow, also of deals the
-        # current user cannot read; nothing of them is read here or returned, they are only
-        # marked for the ORM to recompute.
+        # current user cannot read; nothing of them is read here or returned, only their
+        # figures refreshed.
         self.sudo().search(
             [("deal_contact_ids.stakeholder_id.partner_id", "in", partners.ids), *OPEN_DEALS]
         )._sfa_recompute_maps()
@@ -646,32 +751,61 @@ class CrmLead(models.Model):
     def _cron_refresh_political_maps(self, batch_size=MAP_BATCH):
         """Daily: staleness depends on time, so the maps of open deals with people on them
         follow (a map without people does not change with time). One batch of deals per
-        call, in id order, from where the last call stopped (kept in a setting); the cron
-        runner commits after each call. Only the deals whose figures change are written.
-        Returns the number of deals left."""
-        # sudo: the job's own bookmark
-        ICP = self.env["ir.config_parameter"].sudo()
-        after = int(ICP.get_param(MAP_JOB_PARAM) or 0)
+        call, in id order, from where the last call stopped; the cron runner commits after
+        each call. Only the deals whose figures change are written. A call made while
+        another worker is inside a batch leaves the work to that worker. Returns the number
+        of deals left.
+
+        The bookmark (last deal id done; 0: start over) is the ``MAP_JOB_PARAM`` row of
+        ir_config_parameter, read and written in SQL here only: ``set_param`` would clear
+        every worker's caches after each batch."""
         self.env["sfa.deal.contact"].flush_model(["lead_id"])
+        self.env["crm.stage"].flush_model(["is_won"])
         self.flush_model(["type", "active", "stage_id"])
-        ids = [
-            lead_id
-            for [lead_id] in self.env.execute_query(
+        self.env["ir.config_parameter"].flush_model(["key", "value"])
+        [(free, bookmark)] = self.env.execute_query(
+            SQL(
+                """SELECT pg_try_advisory_xact_lock(%s),
+                          (SELECT value FROM ir_config_parameter WHERE key = %s)""",
+                MAP_JOB_LOCK,
+                MAP_JOB_PARAM,
+            )
+        )
+        if not free:
+            _logger.info("Political maps: another worker is on it")
+            return 0
+        try:
+            after = int(bookmark or 0)
+        except ValueError:
+            after = 0
+        [(batch, left)] = self.env.execute_query(
+            SQL(
+                """WITH deal AS MATERIALIZED (SELECT l.id %(deals)s)
+                   SELECT ARRAY(SELECT id FROM deal ORDER BY id LIMIT %(size)s),
+                          (SELECT count(*) FROM deal)""",
+                deals=self._sfa_mapped_deals_after(after),
+                size=batch_size,
+            )
+        )
+        remaining = left - len(batch)
+        changed = self.browse(batch)._sfa_refresh_map_figures() if batch else self.browse()
+        done = batch[-1] if remaining else 0
+        if done != after:
+            self.env.cr.execute(
                 SQL(
-                    "SELECT l.id %s ORDER BY l.id LIMIT %s",
-                    self._sfa_mapped_deals_after(after),
-                    batch_size + 1,
+                    """INSERT INTO ir_config_parameter
+                              (key, value, create_uid, create_date, write_uid, write_date)
+                       VALUES (%(key)s, %(value)s, %(uid)s, now() AT TIME ZONE 'UTC',
+                               %(uid)s, now() AT TIME ZONE 'UTC')
+                  ON CONFLICT (key) DO UPDATE
+                          SET value = EXCLUDED.value, write_uid = EXCLUDED.write_uid,
+                              write_date = EXCLUDED.write_date""",
+                    key=MAP_JOB_PARAM,
+                    value=str(done),
+                    uid=self.env.uid,
                 )
             )
-        ]
-        batch, more = ids[:batch_size], len(ids) > batch_size
-        changed = self.browse(batch)._sfa_refresh_map_figures()
-        ICP.set_param(MAP_JOB_PARAM, str(batch[-1]) if more else "0")
-        remaining = 0
-        if more:
-            [(remaining,)] = self.env.execute_query(
-                SQL("SELECT count(*) %s", self._sfa_mapped_deals_after(batch[-1]))
-            )
+            self.env["ir.config_parameter"].invalidate_model(["value", "write_uid", "write_date"])
         _logger.info(
             "Political maps: %s deals read, %s changed, %s left",
             len(batch),

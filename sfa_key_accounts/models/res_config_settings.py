@@ -41,7 +41,7 @@ class ResConfigSettings(models.TransientModel):
         if Lead._sfa_stale_days() != before:
             # The flags of the open deals follow the new number of days at once, not at the
             # next daily refresh. sudo: the maps of every company's deals depend on this one
-            # setting; they are only marked and recomputed, nothing is read or returned.
+            # setting; they are only recomputed, nothing is read or returned.
             Lead.sudo()._cron_refresh_political_maps()
         return res
 

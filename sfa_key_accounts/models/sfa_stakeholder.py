@@ -353,43 +353,56 @@ class SfaStakeholder(models.Model):
         return self._contact_stats_of(self.partner_id.ids)
 
     @api.model
+    def _contacts_sql(self, partner_ids):
+        """SELECT of what the CRM recorded with the people ``partner_ids`` (an SQL int[]
+        expression), one row ``(partner_id, at, meeting)`` per contact: meetings they attend
+        (started; meeting = 1), messages they wrote or received and notes on their contact
+        record (meeting = 0). Flushes what it reads. The last contact and the counts of
+        :meth:`_contact_stats_of`, the stale key players of the maps in SQL
+        (crm.lead._sfa_map_figures_sql)."""
+        self.env["calendar.event"].flush_model(["start", "active", "partner_ids"])
+        self.env["mail.message"].flush_model(
+            ["author_id", "date", "message_type", "model", "res_id", "partner_ids"]
+        )
+        return SQL(
+            """
+            SELECT rel.res_partner_id AS partner_id, ev.start AS at, 1 AS meeting
+              FROM calendar_event ev
+              JOIN calendar_event_res_partner_rel rel ON rel.calendar_event_id = ev.id
+             WHERE rel.res_partner_id = ANY(%(ids)s) AND ev.active
+               AND ev.start <= (now() at time zone 'UTC')
+            UNION ALL
+            SELECT msg.author_id, msg.date, 0 FROM mail_message msg
+             WHERE msg.author_id = ANY(%(ids)s) AND msg.message_type IN ('email', 'comment')
+            UNION ALL
+            SELECT rel.res_partner_id, msg.date, 0 FROM mail_message msg
+              JOIN mail_message_res_partner_rel rel ON rel.mail_message_id = msg.id
+             WHERE rel.res_partner_id = ANY(%(ids)s)
+               AND msg.message_type IN ('email', 'comment')
+            UNION ALL
+            SELECT msg.res_id, msg.date, 0 FROM mail_message msg
+             WHERE msg.model = 'res.partner' AND msg.res_id = ANY(%(ids)s)
+               AND msg.message_type IN ('email', 'comment')
+            """,
+            ids=partner_ids,
+        )
+
+    @api.model
     def _contact_stats_of(self, partner_ids):
         """:meth:`_contact_stats` of these partner ids."""
         partner_ids = list(set(partner_ids) - {False, None})
         if not partner_ids:
             return {}
-        self.env["calendar.event"].flush_model(["start", "active", "partner_ids"])
-        self.env["mail.message"].flush_model(
-            ["author_id", "date", "message_type", "model", "res_id", "partner_ids"]
-        )
         self.env.cr.execute(
             SQL(
                 """
-            WITH contact AS (
-                SELECT rel.res_partner_id AS partner_id, ev.start AS at, 1 AS meeting
-                  FROM calendar_event ev
-                  JOIN calendar_event_res_partner_rel rel ON rel.calendar_event_id = ev.id
-                 WHERE rel.res_partner_id = ANY(%(ids)s) AND ev.active
-                   AND ev.start <= (now() at time zone 'UTC')
-                UNION ALL
-                SELECT msg.author_id, msg.date, 0 FROM mail_message msg
-                 WHERE msg.author_id = ANY(%(ids)s) AND msg.message_type IN ('email', 'comment')
-                UNION ALL
-                SELECT rel.res_partner_id, msg.date, 0 FROM mail_message msg
-                  JOIN mail_message_res_partner_rel rel ON rel.mail_message_id = msg.id
-                 WHERE rel.res_partner_id = ANY(%(ids)s)
-                   AND msg.message_type IN ('email', 'comment')
-                UNION ALL
-                SELECT msg.res_id, msg.date, 0 FROM mail_message msg
-                 WHERE msg.model = 'res.partner' AND msg.res_id = ANY(%(ids)s)
-                   AND msg.message_type IN ('email', 'comment')
-            )
+            WITH contact AS (%(contacts)s)
             SELECT partner_id, MAX(at),
                    COUNT(*) FILTER (WHERE meeting = 1 AND at >= %(since)s),
                    COUNT(*) FILTER (WHERE meeting = 0 AND at >= %(since)s)
               FROM contact GROUP BY partner_id
             """,
-                ids=partner_ids,
+                contacts=self._contacts_sql(SQL("%s::int[]", partner_ids)),
                 since=fields.Datetime.subtract(fields.Datetime.now(), days=RECENT_DAYS),
             )
         )

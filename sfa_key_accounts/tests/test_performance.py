@@ -144,9 +144,9 @@ class TestHealthQueries(SfaCommon):
         self.assertEqual(counts, [HEALTH_QUERIES, HEALTH_QUERIES])
 
 
-# One batch of the daily political-map job (deals read, contacts, contact statistics, the
-# UPDATE of the changed deals, the bookmark)
-MAP_JOB_QUERIES = 8
+# One batch of the daily political-map job (the lock and the bookmark, the deals of the batch
+# and the number left, the UPDATE of the changed deals, the bookmark)
+MAP_JOB_QUERIES = 4
 
 
 # The org chart of an account, as its web client loads it (sfa_org_chart_read): one query
@@ -235,10 +235,10 @@ class TestDealFormQueries(SfaDealCommon):
             self.env["ir.config_parameter"].set_param(
                 "sfa_key_accounts.map_job_last_id", str(deals[0].id - 1)
             )
+            self.env.flush_all()
             self.env.cr.execute(
                 "UPDATE crm_lead SET political_map_score = 0 WHERE id = ANY(%s)", [deals.ids]
             )
-            self.env.flush_all()
             self.env.invalidate_all()
             start = self.cr.sql_log_count
             Lead._cron_refresh_political_maps(batch_size=len(sizes))
