@@ -10,6 +10,7 @@ from sfa_engine.politics import (
     MapContact,
     MergedRow,
     assess,
+    flagged_people,
     has_cycle,
     least_favourable,
     map_score,
@@ -58,6 +59,26 @@ def test_key_player_not_met_and_stale():
     flags, score, status = assess(contacts)
     assert flags == ["key_player_not_met", "stale_key_player"]
     assert (score, status) == (85, "amber")
+
+
+def test_flagged_people_name_who_raises_each_flag():
+    contacts = [
+        c("dm", "D", "hostile", "high", 0, "core", days=None),
+        c("ap", "A", "champion", "high", 2, "core"),
+        c("ev", "E", "against", "high", 1, days=45),
+    ]
+    assert flagged_people(contacts) == {
+        "key_player_against": ["dm"],
+        "hostile_core": ["dm"],
+        "key_player_not_met": ["dm"],
+        "single_threaded": [],
+        "stale_key_player": ["dm", "ev"],
+    }
+    assert flagged_people([c("solo", "DA", "champion")])["single_threaded"] == ["solo"]
+    # every flag about people is raised exactly when somebody raises it
+    flags = assess(contacts)[0]
+    for code, keys in flagged_people(contacts).items():
+        assert (code in flags) == bool(keys)
 
 
 def test_stale_threshold_and_influence():

@@ -1,5 +1,5 @@
 """The political map of a deal's buying centre: red flags, a 0-100 score, a status
-(DOMAIN.md §3), the suggested time-spent level from CRM activity, and reports-to cycles.
+(docs/method.md §3), the suggested time-spent level from CRM activity, and reports-to cycles.
 
 A map is a list of :class:`MapContact`, one per person on the deal, holding every role that
 person plays in this decision and their one attitude. Each flag has a code (the public API of
@@ -66,20 +66,30 @@ def stale_key_players(contacts, stale_after_days=30):
     ]
 
 
+def flagged_people(contacts, stale_after_days=30):
+    """``{flag code: keys of the people who raise it}`` for the flags about people (the
+    others are about someone missing): the hints name them."""
+    deciders = [c for c in contacts if set(c.roles) & set(KEY_ROLES)]
+    return {
+        "key_player_against": [c.key for c in deciders if c.attitude in NOT_FOR_US],
+        "hostile_core": [c.key for c in contacts if c.attitude == "hostile" and c.circle == "core"],
+        "key_player_not_met": [c.key for c in deciders if c.time_spent == 0],
+        "single_threaded": [c.key for c in contacts] if len(contacts) == 1 else [],
+        "stale_key_player": stale_key_players(contacts, stale_after_days),
+    }
+
+
 def red_flags(contacts, stale_after_days=30):
     """Flag codes raised by a map, in :data:`FLAGS` order."""
     roles = {role for c in contacts for role in c.roles}
-    deciders = [c for c in contacts if set(c.roles) & set(KEY_ROLES)]
-    raised = {
-        "no_decision_maker": DECISION_MAKER not in roles,
-        "no_approver": APPROVER not in roles,
-        "key_player_against": any(c.attitude in NOT_FOR_US for c in deciders),
-        "no_champion": not any(c.attitude == "champion" for c in contacts),
-        "hostile_core": any(c.attitude == "hostile" and c.circle == "core" for c in contacts),
-        "key_player_not_met": any(c.time_spent == 0 for c in deciders),
-        "single_threaded": len(contacts) == 1,
-        "stale_key_player": bool(stale_key_players(contacts, stale_after_days)),
-    }
+    raised = {code: bool(keys) for code, keys in flagged_people(contacts, stale_after_days).items()}
+    raised.update(
+        {
+            "no_decision_maker": DECISION_MAKER not in roles,
+            "no_approver": APPROVER not in roles,
+            "no_champion": not any(c.attitude == "champion" for c in contacts),
+        }
+    )
     return [code for code in FLAGS if raised[code]]
 
 

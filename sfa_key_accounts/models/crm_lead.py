@@ -368,13 +368,20 @@ class CrmLead(models.Model):
     def _compute_red_flag_html(self):
         """The flags with their hints; a code this version does not know (left by an older
         or newer version) is shown as it is rather than breaking the deal."""
+        flagged = self.filtered("red_flag_codes")
+        people = flagged._sfa_flagged_people() if flagged else {}
         for lead in self:
             codes = [code for code in (lead.red_flag_codes or "").split(",") if code]
+            named = people.get(lead.id, {})
             lead.red_flag_html = (
                 Markup("<ul class='mb-0'>%s</ul>")
                 % Markup("").join(
-                    Markup("<li><b>%s</b>: %s</li>")
-                    % (lead._sfa_flag_label(code), lead._sfa_flag_hint(code))
+                    Markup("<li><b>%s</b>: %s%s</li>")
+                    % (
+                        lead._sfa_flag_label(code),
+                        lead._sfa_flag_people(code, named.get(code)),
+                        lead._sfa_flag_hint(code),
+                    )
                     if code in politics.FLAGS
                     else Markup("<li><b>%s</b></li>") % code
                     for code in codes
@@ -382,6 +389,100 @@ class CrmLead(models.Model):
                 if codes
                 else False
             )
+
+    def _sfa_flagged_people(self):
+        """``{lead id: {flag code: ["Zhang Wei (Decision maker)", ...]}}``: who raises each
+        flag about people, with their roles on the deal. The engine decides
+        (politics.flagged_people); the people of every saved deal, with their names, role
+        names and last contact, come from one query."""
+        stale_days = self._sfa_stale_days()
+        saved = self.filtered(lambda lead: isinstance(lead.id, int))
+        maps, labels = {}, {}
+        if saved:
+            lang = self.env.lang or "en_US"
+            self.env["sfa.deal.contact"].flush_model()
+            self.env["sfa.stakeholder"].flush_model(["name", "partner_id", "circle"])
+            self.env["sfa.buying.role"].flush_model(["code", "name", "active"])
+            self.env.cr.execute(
+                SQL(
+                    """
+                    WITH contact AS MATERIALIZED (
+                        SELECT dc.id, dc.lead_id, dc.stakeholder_id, s.partner_id, s.name,
+                               s.circle, dc.influence, COALESCE(dc.attitude, 'neutral') AS attitude,
+                               COALESCE(NULLIF(dc.time_spent, ''), '0')::int AS time_spent,
+                               COALESCE(ARRAY_AGG(r.code ORDER BY r.code)
+                                        FILTER (WHERE r.id IS NOT NULL), '{}') AS codes,
+                               COALESCE(ARRAY_AGG(COALESCE(r.name->>%(lang)s, r.name->>'en_US')
+                                                  ORDER BY r.code)
+                                        FILTER (WHERE r.id IS NOT NULL), '{}') AS role_names
+                          FROM sfa_deal_contact dc
+                          JOIN sfa_stakeholder s ON s.id = dc.stakeholder_id
+                     LEFT JOIN sfa_deal_contact_role_rel rel ON rel.contact_id = dc.id
+                     LEFT JOIN sfa_buying_role r ON r.id = rel.role_id AND r.active
+                         WHERE dc.lead_id = ANY(%(ids)s)
+                      GROUP BY dc.id, s.id
+                    ),
+                    touch AS (%(touches)s)
+                    SELECT c.lead_id, c.stakeholder_id, c.name, c.codes, c.role_names,
+                           c.attitude, c.influence, c.time_spent, c.circle,
+                           FLOOR(EXTRACT(EPOCH FROM %(now)s - MAX(t.at)) / 86400)::int
+                      FROM contact c
+                 LEFT JOIN touch t ON t.partner_id = c.partner_id
+                  GROUP BY c.id, c.lead_id, c.stakeholder_id, c.name, c.codes, c.role_names,
+                           c.attitude, c.influence, c.time_spent, c.circle
+                  ORDER BY c.lead_id, c.id
+                    """,
+                    lang=lang,
+                    ids=saved.ids,
+                    now=fields.Datetime.now(),
+                    touches=self.env["sfa.stakeholder"]._contacts_sql(
+                        SQL("ARRAY(SELECT partner_id FROM contact)")
+                    ),
+                )
+            )
+            for row in self.env.cr.fetchall():
+                lead_id, key, name, codes, role_names, *person = row
+                maps.setdefault(lead_id, []).append(politics.MapContact(key, tuple(codes), *person))
+                labels[key] = self._sfa_person_label(name, role_names)
+        unsaved = self - saved
+        if unsaved:  # a form not saved yet: its people in memory
+            maps.update(unsaved._sfa_map_contacts())
+            for contact in unsaved.deal_contact_ids:
+                labels[contact.stakeholder_id.id] = self._sfa_person_label(
+                    contact.stakeholder_id.name, contact.role_ids.sorted("code").mapped("name")
+                )
+        return {
+            lead_id: {
+                code: [labels.get(key, "") for key in keys]
+                for code, keys in politics.flagged_people(contacts, stale_days).items()
+                if keys
+            }
+            for lead_id, contacts in maps.items()
+        }
+
+    def _sfa_person_label(self, name, role_names):
+        roles = ", ".join(role_names)
+        if not roles:
+            return name or ""
+        return self.env._("%(name)s (%(roles)s)", name=name, roles=roles)
+
+    def _sfa_flag_people(self, code, people):
+        """Who a flag is about, as a sentence before its hint ("Zhang Wei (Decision maker):
+        never met."); empty for flags about someone missing."""
+        sentence = self._sfa_flag_people_text(code, people)
+        return Markup("<i>%s</i> ") % sentence if sentence else ""
+
+    def _sfa_flag_people_text(self, code, people):
+        if not people:
+            return ""
+        sentences = {
+            "key_player_against": self.env._("%(people)s: not for us."),
+            "hostile_core": self.env._("%(people)s: hostile, in the core circle."),
+            "key_player_not_met": self.env._("%(people)s: never met."),
+            "single_threaded": self.env._("%(people)s: the only person on the map."),
+            "stale_key_player": self.env._("%(people)s: not contacted recently."),
+        }
+        return sentences[code] % {"people": "; ".join(people)} if code in sentences else ""
 
     def _sfa_flag_label(self, code):
         """The flag's name and severity; an unknown code as it is."""

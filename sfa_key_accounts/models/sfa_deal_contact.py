@@ -171,7 +171,19 @@ class SfaDealContact(models.Model):
                 [("account_id", "=", account.id), ("id", "not in", people.ids)], limit=200
             )
         roles = self.env["sfa.buying.role"].search([])
+        codes = [code for code in (lead.red_flag_codes or "").split(",") if code]
+        named = lead._sfa_flagged_people().get(lead.id, {}) if codes else {}
         return {
+            # the red flags, each with the people it is about (engine: politics.flagged_people)
+            "flags": [
+                {
+                    "code": code,
+                    "label": lead._sfa_flag_label(code),
+                    "people": lead._sfa_flag_people_text(code, named.get(code)),
+                    "hint": lead._sfa_flag_hint(code),
+                }
+                for code in codes
+            ],
             "can_edit": lead.has_access("write") and contacts.browse().has_access("create"),
             "has_account": bool(account),
             "people": [

@@ -4,7 +4,7 @@ from odoo.tests import tagged
 from .common import SfaDealCommon
 
 # sfa_map_data as the rep calls it, whatever the number of people on the map
-MAP_DATA_QUERIES = 13
+MAP_DATA_QUERIES = 14
 
 
 @tagged("post_install", "-at_install")
@@ -125,6 +125,31 @@ class TestMapWidget(SfaDealCommon):
             self.dora.influences_ids = other
         with self.assertRaisesRegex(ValidationError, "same account"):
             self.dora.influences_ids = self.dora
+
+    def test_red_flag_hints_name_the_people(self):
+        """Issue 12: "Zhang Wei (decision maker) has never been met", not "a decision maker"."""
+        self._map(self.deal, (self.dora, "D", "neutral", "0"), (self.abe, "AE", "champion", "2"))
+        html = str(self.deal.red_flag_html)
+        self.assertIn("<i>Dora Decider (Decision maker): not for us.</i>", html)
+        self.assertIn("<i>Dora Decider (Decision maker): never met.</i>", html)
+        self.assertIn(
+            "<i>Dora Decider (Decision maker); Abe Approver (Approver, Evaluator): not "
+            "contacted recently.</i>",
+            html,
+        )
+        # flags about someone missing name nobody
+        self.assertNotIn("No champion (warning): <i>", html)
+        # the drawn map shows the same, flag by flag
+        flags = {f["code"]: f for f in self.Contact.sfa_map_data(self.deal.id)["flags"]}
+        self.assertEqual(
+            flags["key_player_not_met"]["people"], "Dora Decider (Decision maker): never met."
+        )
+        self.assertEqual(
+            flags["key_player_not_met"]["label"], "Decision maker or approver never met (warning)"
+        )
+        self.assertEqual(
+            sorted(flags), ["key_player_against", "key_player_not_met", "stale_key_player"]
+        )
 
     def test_map_data_reads_a_fixed_number_of_queries(self):
         small = self.deal

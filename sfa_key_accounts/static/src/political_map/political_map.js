@@ -1,7 +1,8 @@
-import { Component, onWillStart, onWillUpdateProps, useEffect, useRef, useState } from "@odoo/owl";
+import { Component, useEffect, useRef, useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
+import { useRecordObserver } from "@web/model/relational_model/utils";
 import { standardWidgetProps } from "@web/views/widgets/standard_widget_props";
 
 // The symbols of the course's map (docs/method.md §3): attitude * + = - X, time spent 0-3
@@ -31,16 +32,29 @@ export class PoliticalMap extends Component {
             lines: [],
             busy: false,
         });
-        onWillStart(() => this.load(this.props.record.resId));
-        onWillUpdateProps((next) => {
-            if (next.record.resId !== this.props.record.resId) {
-                return this.load(next.record.resId);
+        this.seen = null;
+        // first, and whenever the form saved or loaded another map (the list, a dialog,
+        // another deal): draw it again
+        useRecordObserver((record) => {
+            const key = this.savedKey(record);
+            if (key !== this.seen) {
+                this.seen = key;
+                return this.load(record.resId);
             }
         });
         useEffect(
             () => this.drawLines(),
             () => [this.state.data, this.state.selected]
         );
+    }
+
+    /** What the drawn map depends on, as the form last saved or loaded it. */
+    savedKey(record) {
+        const contacts = record.data.deal_contact_ids;
+        const rows = contacts
+            ? contacts.records.map((row) => `${row.resId}:${row.data.role_codes}:${row.data.attitude}`)
+            : [];
+        return [record.resId, record.data.red_flag_codes, ...rows].join("|");
     }
 
     async load(resId) {
@@ -147,7 +161,7 @@ export class PoliticalMap extends Component {
                 }
             }
             await change();
-            await this.load(record.resId);
+            // the form reloads; the record observer redraws the map from what changed
             await record.model.root.load();
         } finally {
             this.state.busy = false;
