@@ -89,7 +89,12 @@ def figures_sql(specs, summed=False):
                    (%(summed)s AND s.measure IN ('won_revenue', 'won_count', 'win_rate',
                                                    'market_share')
                     AND s.tag_id IS NULL AND s.country_id IS NULL AND s.state_id IS NULL
-                    AND s.tier_id IS NULL AND s.industry_id IS NULL) AS summed
+                    AND s.tier_id IS NULL AND s.industry_id IS NULL) AS summed,
+                   -- as flags, which the planner weighs as half the rows (a comparison on
+                   -- a CTE's column weighs almost none: nested loops over large sets)
+                   (s.tag_id IS NULL AND s.country_id IS NULL AND s.state_id IS NULL
+                    AND s.tier_id IS NULL AND s.industry_id IS NULL) AS whole,
+                   s.measure = 'new_customers' AS counts_customers
               FROM (%(specs)s) s
         ),
         period AS MATERIALIZED (
@@ -170,7 +175,8 @@ def figures_sql(specs, summed=False):
                    CASE WHEN d.current THEN d.date_to
                         ELSE (d.date_to - INTERVAL '1 year')::date END AS p_to
               FROM (
-                SELECT spec.key, spec.measure, spec.company_id, spec.date_from, spec.date_to,
+                SELECT spec.key, spec.counts_customers, spec.company_id, spec.date_from,
+                       spec.date_to,
                        (l.date_closed >= spec.date_from
                         AND l.date_closed < spec.date_to + 1) AS current,
                        (l.active AND COALESCE(s.is_won, FALSE)) AS won,
@@ -183,22 +189,23 @@ def figures_sql(specs, summed=False):
                   LEFT JOIN res_partner p ON p.id = lp.commercial_partner_id
                  WHERE (l.date_closed >= spec.date_from
                         OR l.date_closed < (spec.date_to - INTERVAL '1 year')::date + 1)
-                   AND (spec.tag_id IS NULL OR EXISTS (
+                   AND (spec.whole OR (
+                        (spec.tag_id IS NULL OR EXISTS (
                             SELECT 1 FROM crm_tag_rel r
                              WHERE r.lead_id = l.id AND r.tag_id = spec.tag_id))
-                   AND (spec.country_id IS NULL OR p.country_id = spec.country_id)
-                   AND (spec.state_id IS NULL OR p.state_id = spec.state_id)
-                   AND (spec.industry_id IS NULL OR p.industry_id = spec.industry_id)
-                   AND (spec.tier_id IS NULL OR EXISTS (
+                        AND (spec.country_id IS NULL OR p.country_id = spec.country_id)
+                        AND (spec.state_id IS NULL OR p.state_id = spec.state_id)
+                        AND (spec.industry_id IS NULL OR p.industry_id = spec.industry_id)
+                        AND (spec.tier_id IS NULL OR EXISTS (
                             SELECT 1 FROM sfa_key_account k
                              WHERE k.partner_id = lp.commercial_partner_id
-                               AND k.company_id = l.company_id AND k.tier_id = spec.tier_id))
+                               AND k.company_id = l.company_id AND k.tier_id = spec.tier_id))))
               ) d
         ),
         won_customer AS MATERIALIZED (
             -- the customers won in a period by the owner of a "new customers" target
             SELECT DISTINCT key, current, company_id, partner_id, p_from, p_to
-              FROM deal WHERE won AND measure = 'new_customers' AND partner_id IS NOT NULL
+              FROM deal WHERE won AND counts_customers AND partner_id IS NOT NULL
         ),
         first_win AS MATERIALIZED (%(first_win)s),
         new_customer AS (
