@@ -1798,16 +1798,6 @@ class DealForm(HotPath):
 
 
 # --- 8. attainment ------------------------------------------------------------------------------
-ATTAINMENT_FIELDS = (
-    "achieved_amount",
-    "last_year_amount",
-    "attainment",
-    "growth",
-    "expected_amount",
-    "pace_status",
-)
-
-
 def attainment_sql(today):
     """Achieved, same period last year, attainment, growth, expected by today and pace of
     every sales target, in one statement (README "Targets", engine/targets.py)."""
@@ -1978,8 +1968,12 @@ class Attainment(HotPath):
     )
 
     def prepare(self):
+        from odoo.addons.sfa_key_accounts.models.sfa_sales_target import (  # noqa: PLC0415
+            FIGURE_FIELDS,
+        )
+
         Target = self.env["sfa.sales.target"]
-        self.fields = [f for f in ATTAINMENT_FIELDS if f in Target._fields]
+        self.fields = list(FIGURE_FIELDS)  # achieved, last year, attainment, growth, due, pace
         self.today_value = fields.Date.context_today(Target)
 
     def floor(self):
@@ -2006,8 +2000,7 @@ class Attainment(HotPath):
             }
         return {
             r["id"]: tuple(
-                rounded(r.get(f)) if f != "pace_status" else (r.get(f) or None)
-                for f in ATTAINMENT_FIELDS
+                rounded(r.get(f)) if f != "pace_status" else (r.get(f) or None) for f in self.fields
             )
             for r in out
         }

@@ -362,16 +362,13 @@ class SfaPerformanceReview(models.Model):
             ]
         )
         crm = self._key_account_figures()
+        # by owner first: a review looks through its salesperson's targets, not everyone's
+        by_owner = targets.grouped(lambda t: (t.user_id, t.company_id))
         raw = {}
         for review in self:
             achieved, last_year = figures.get(review.id * 10, (0.0, 0.0))
-            mine = targets.filtered(
-                lambda t, r=review: (
-                    t.user_id == r.user_id
-                    and t.date_from >= r.date_from
-                    and t.date_to <= r.date_to
-                    and t.company_id == r.company_id
-                )
+            mine = by_owner.get((review.user_id, review.company_id), Target).filtered(
+                lambda t, r=review: t.date_from >= r.date_from and t.date_to <= r.date_to
             )
             top = mine.filtered(lambda t, m=mine: not (t.parent_id & m))
             user = review.user_id.id
@@ -443,8 +440,7 @@ class SfaPerformanceReview(models.Model):
             result["value_coverage"][user_id] = (
                 engine.attainment(with_case.get(user_id, 0), count) or 0.0
             )
-        for user in managed.manager_id:
-            mine = managed.filtered(lambda a, u=user: a.manager_id == u)
+        for user, mine in managed.grouped("manager_id").items():
             covered = len([a for a in mine.ids if a in planned])
             result["plan_coverage"][user.id] = engine.attainment(covered, len(mine)) or 0.0
         return result

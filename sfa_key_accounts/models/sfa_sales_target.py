@@ -12,6 +12,17 @@ TARGET_CHANGE = "sfa_target_change"
 # What may still be written on a confirmed target by hand.
 FREE_FIELDS = {"name", "note", "market_size", "entry_ids", "activity_ids", "message_follower_ids"}
 DIMENSION_FIELDS = ("tag_id", "country_id", "state_id", "tier_id", "industry_id")
+# The figures _compute_figures gives, and from how many targets at once they are summed in
+# one pass over the deals rather than read target by target (figures_sql).
+FIGURE_FIELDS = (
+    "achieved_amount",
+    "last_year_amount",
+    "attainment",
+    "growth",
+    "expected_amount",
+    "pace_status",
+)
+SUMMED_FROM = 100
 MEASURE_SELECTION = [
     ("won_revenue", "Won Revenue"),
     ("won_count", "Won Deals"),
@@ -46,7 +57,7 @@ def first_win_sql(condition):
     )
 
 
-def figures_sql(specs):
+def figures_sql(specs, summed=False):
     """The CRM figures of target specs, as one SQL statement (docs: README "Targets").
 
     ``specs`` is an SQL relation with the columns ``key, company_id, user_id, team_id,
@@ -63,27 +74,99 @@ def figures_sql(specs):
       falls in the period, counted when the owner won a deal of it in the period;
     * market share is the won revenue over the target's market size; satisfaction is entered
       by hand (the latest entry of the period: ``key`` is then a stored target's id).
+
+    Each target reads its own deals, one index lookup per target: right for a few. With
+    ``summed``, for a large batch, the targets without a dimension whose measure adds up
+    (revenue, deals, win rate, market share) instead share one pass over the deals: they are
+    summed by owner between the days where periods start or end, and each period adds up
+    its stretches, whatever the number of targets. The others (a dimension, new customers)
+    still read their own deals.
     """
     return SQL(
         """
-        WITH spec AS MATERIALIZED (%(specs)s),
+        WITH spec AS MATERIALIZED (
+            SELECT s.*,
+                   (%(summed)s AND s.measure IN ('won_revenue', 'won_count', 'win_rate',
+                                                   'market_share')
+                    AND s.tag_id IS NULL AND s.country_id IS NULL AND s.state_id IS NULL
+                    AND s.tier_id IS NULL AND s.industry_id IS NULL) AS summed,
+                   -- as flags, which the planner weighs as half the rows (a comparison on
+                   -- a CTE's column weighs almost none: nested loops over large sets)
+                   (s.tag_id IS NULL AND s.country_id IS NULL AND s.state_id IS NULL
+                    AND s.tier_id IS NULL AND s.industry_id IS NULL) AS whole,
+                   s.measure = 'new_customers' AS counts_customers
+              FROM (%(specs)s) s
+        ),
+        period AS MATERIALIZED (
+            -- the two periods of a summed target, first day and the day after the last
+            -- (last year ends where the period starts, if the period is longer than a year)
+            SELECT spec.key, spec.company_id, p.current, p.day_from, p.day_end,
+                   CASE WHEN spec.user_id IS NOT NULL THEN 'user'
+                        WHEN spec.team_id IS NOT NULL THEN 'team' ELSE 'company' END AS kind,
+                   COALESCE(spec.user_id, spec.team_id, 0) AS owner
+              FROM spec, LATERAL (
+                SELECT TRUE AS current, spec.date_from AS day_from,
+                       GREATEST(spec.date_to + 1, spec.date_from) AS day_end
+                UNION ALL
+                SELECT FALSE, ly.day_from,
+                       GREATEST(LEAST((spec.date_to - INTERVAL '1 year')::date + 1,
+                                      spec.date_from), ly.day_from)
+                  FROM (SELECT (spec.date_from - INTERVAL '1 year')::date AS day_from) ly
+              ) p
+             WHERE spec.summed
+        ),
+        edge AS (
+            -- every day a period starts or ends after: the deals are summed between them
+            SELECT ARRAY(SELECT day_from FROM period UNION SELECT day_end FROM period
+                         ORDER BY 1) AS days
+        ),
+        closed_stretch AS MATERIALIZED (
+            -- the won / lost deals by salesperson, team and stretch between two edges, in
+            -- one pass over the deals (not through the index: a batch this large reads
+            -- most of them)
+            SELECT l.company_id, l.user_id, l.team_id,
+                   width_bucket(l.date_closed::date, (SELECT days FROM edge)) AS stretch,
+                   COALESCE(SUM(l.expected_revenue) FILTER (WHERE l.active), 0) AS won_revenue,
+                   COUNT(*) FILTER (WHERE l.active) AS won_count,
+                   COUNT(*) FILTER (WHERE NOT l.active) AS lost_count
+              FROM crm_lead l
+             WHERE l.type = 'opportunity' AND l.date_closed IS NOT NULL
+               AND l.company_id IN (SELECT company_id FROM period)
+               AND (l.active AND l.stage_id IN (SELECT id FROM crm_stage WHERE is_won)
+                    OR NOT l.active AND l.probability = 0)
+          GROUP BY 1, 2, 3, 4
+        ),
+        owner_stretch AS MATERIALIZED (
+            -- by owner: salesperson, team, whole company
+            SELECT company_id,
+                   CASE GROUPING(user_id, team_id) WHEN 1 THEN 'user'
+                        WHEN 2 THEN 'team' ELSE 'company' END AS kind,
+                   CASE GROUPING(user_id, team_id) WHEN 1 THEN user_id
+                        WHEN 2 THEN team_id ELSE 0 END AS owner,
+                   stretch, SUM(won_revenue) AS won_revenue, SUM(won_count) AS won_count,
+                   SUM(lost_count) AS lost_count
+              FROM closed_stretch
+          GROUP BY company_id, stretch, GROUPING SETS ((user_id), (team_id), ())
+        ),
         owned AS MATERIALIZED (
-            -- the owner's deals closed in the two periods, one index lookup per target
-            -- (crm.lead init: closed deals by salesperson, team and company)
-            SELECT spec.key, o.lead_id FROM spec, LATERAL (
-                SELECT l.id AS lead_id FROM crm_lead l
+            -- the other targets: the owner's deals closed in the two periods, one index
+            -- lookup per target (crm.lead init: closed deals by salesperson, team and company)
+            SELECT spec.key, o.*
+              FROM spec, LATERAL (
+                SELECT %(deal_columns)s FROM crm_lead l
                  WHERE spec.user_id IS NOT NULL AND l.user_id = spec.user_id
                    AND l.company_id = spec.company_id AND %(closed)s
                 UNION ALL
-                SELECT l.id FROM crm_lead l
+                SELECT %(deal_columns)s FROM crm_lead l
                  WHERE spec.user_id IS NULL AND spec.team_id IS NOT NULL
                    AND l.team_id = spec.team_id AND l.company_id = spec.company_id
                    AND %(closed)s
                 UNION ALL
-                SELECT l.id FROM crm_lead l
+                SELECT %(deal_columns)s FROM crm_lead l
                  WHERE spec.user_id IS NULL AND spec.team_id IS NULL
                    AND l.company_id = spec.company_id AND %(closed)s
             ) o
+             WHERE NOT spec.summed AND spec.measure <> 'satisfaction'
         ),
         deal AS MATERIALIZED (
             SELECT d.*,
@@ -92,36 +175,37 @@ def figures_sql(specs):
                    CASE WHEN d.current THEN d.date_to
                         ELSE (d.date_to - INTERVAL '1 year')::date END AS p_to
               FROM (
-                SELECT spec.key, spec.measure, spec.company_id, spec.date_from, spec.date_to,
+                SELECT spec.key, spec.counts_customers, spec.company_id, spec.date_from,
+                       spec.date_to,
                        (l.date_closed >= spec.date_from
                         AND l.date_closed < spec.date_to + 1) AS current,
                        (l.active AND COALESCE(s.is_won, FALSE)) AS won,
                        (NOT l.active AND l.probability = 0) AS lost,
                        l.expected_revenue, lp.commercial_partner_id AS partner_id
-                  FROM owned
-                  JOIN spec ON spec.key = owned.key
-                  JOIN crm_lead l ON l.id = owned.lead_id
+                  FROM owned l
+                  JOIN spec ON spec.key = l.key
                   LEFT JOIN crm_stage s ON s.id = l.stage_id
                   LEFT JOIN res_partner lp ON lp.id = l.partner_id
                   LEFT JOIN res_partner p ON p.id = lp.commercial_partner_id
                  WHERE (l.date_closed >= spec.date_from
                         OR l.date_closed < (spec.date_to - INTERVAL '1 year')::date + 1)
-                   AND (spec.tag_id IS NULL OR EXISTS (
+                   AND (spec.whole OR (
+                        (spec.tag_id IS NULL OR EXISTS (
                             SELECT 1 FROM crm_tag_rel r
                              WHERE r.lead_id = l.id AND r.tag_id = spec.tag_id))
-                   AND (spec.country_id IS NULL OR p.country_id = spec.country_id)
-                   AND (spec.state_id IS NULL OR p.state_id = spec.state_id)
-                   AND (spec.industry_id IS NULL OR p.industry_id = spec.industry_id)
-                   AND (spec.tier_id IS NULL OR EXISTS (
+                        AND (spec.country_id IS NULL OR p.country_id = spec.country_id)
+                        AND (spec.state_id IS NULL OR p.state_id = spec.state_id)
+                        AND (spec.industry_id IS NULL OR p.industry_id = spec.industry_id)
+                        AND (spec.tier_id IS NULL OR EXISTS (
                             SELECT 1 FROM sfa_key_account k
                              WHERE k.partner_id = lp.commercial_partner_id
-                               AND k.company_id = l.company_id AND k.tier_id = spec.tier_id))
+                               AND k.company_id = l.company_id AND k.tier_id = spec.tier_id))))
               ) d
         ),
         won_customer AS MATERIALIZED (
             -- the customers won in a period by the owner of a "new customers" target
             SELECT DISTINCT key, current, company_id, partner_id, p_from, p_to
-              FROM deal WHERE won AND measure = 'new_customers' AND partner_id IS NOT NULL
+              FROM deal WHERE won AND counts_customers AND partner_id IS NOT NULL
         ),
         first_win AS MATERIALIZED (%(first_win)s),
         new_customer AS (
@@ -138,6 +222,14 @@ def figures_sql(specs):
                    COUNT(*) FILTER (WHERE lost) AS lost_count
               FROM deal
           GROUP BY key, current
+            UNION ALL
+            SELECT p.key, p.current, SUM(o.won_revenue), SUM(o.won_count), SUM(o.lost_count)
+              FROM period p
+              JOIN owner_stretch o
+                ON o.company_id = p.company_id AND o.kind = p.kind AND o.owner = p.owner
+               AND o.stretch >= width_bucket(p.day_from, (SELECT days FROM edge))
+               AND o.stretch < width_bucket(p.day_end, (SELECT days FROM edge))
+          GROUP BY p.key, p.current
         ),
         value AS (
             SELECT spec.key, agg.current,
@@ -168,6 +260,11 @@ def figures_sql(specs):
      LEFT JOIN value prev ON prev.key = spec.key AND NOT prev.current
         """,
         specs=specs,
+        summed=summed,
+        deal_columns=SQL(
+            """l.id, l.company_id, l.date_closed, l.active, l.stage_id, l.probability,
+               l.expected_revenue, l.partner_id"""
+        ),
         first_win=first_win_sql(
             SQL(
                 """lp.commercial_partner_id IN (SELECT partner_id FROM won_customer)
@@ -386,6 +483,8 @@ class SfaSalesTarget(models.Model):
         number of targets or opportunities."""
         stored = self.filtered("id")
         figures = stored._crm_figures()
+        # the splits _seasonality reads, for the whole batch at once
+        (stored | stored.parent_id).fetch(["child_ids"])
         today = fields.Date.context_today(self)
         for target in self:
             achieved, last_year = figures.get(target.id, (0.0, 0.0))
@@ -445,6 +544,13 @@ class SfaSalesTarget(models.Model):
             "<thead><tr><th/>%s</tr></thead><tbody>%s</tbody></table>"
         ) % (head, rows)
 
+    def _read_format(self, fnames, load="_classic_read"):
+        """The figures of all the records read in one go: the ORM computes a non-stored field
+        by prefetch chunks of 1,000 records, each chunk one more pass over the deals."""
+        if len(self) > 1 and not set(fnames).isdisjoint(FIGURE_FIELDS):
+            self._fields["attainment"].compute_value(self)
+        return super()._read_format(fnames, load=load)
+
     def _crm_figures(self):
         """{target id: (achieved, same period last year)} read from the CRM in one query."""
         if not self:
@@ -458,7 +564,7 @@ class SfaSalesTarget(models.Model):
                  FROM sfa_sales_target WHERE id = ANY(%s)""",
             list(self.ids),
         )
-        self.env.cr.execute(figures_sql(specs))
+        self.env.cr.execute(figures_sql(specs, summed=len(self) >= SUMMED_FROM))
         return {
             key: (float(achieved), float(last_year))
             for key, achieved, last_year in self.env.cr.fetchall()
@@ -470,7 +576,7 @@ class SfaSalesTarget(models.Model):
         if not rows:
             return {}
         self.env.flush_all()
-        self.env.cr.execute(figures_sql(spec_values_sql(rows)))
+        self.env.cr.execute(figures_sql(spec_values_sql(rows), summed=len(rows) >= SUMMED_FROM))
         return {
             key: (float(achieved), float(last_year))
             for key, achieved, last_year in self.env.cr.fetchall()

@@ -69,6 +69,6 @@ class SfaSalesTargetAnalysis(models.Model):
                       JOIN (%(figures)s) f ON f.key = t.id
                 )""",
                 view=SQL.identifier(self._table),
-                figures=figures_sql(specs),
+                figures=figures_sql(specs, summed=True),  # every target
             )
         )

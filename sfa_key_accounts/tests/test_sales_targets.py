@@ -9,10 +9,20 @@ The team East (leader Lee, members Rita and Bo) sold, all won unless said:
     2026-02-01  Gamma            4,000  Bo     Gamma's first win ever
 """
 
-from datetime import datetime
+import random
+from datetime import date, datetime, timedelta
+from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
+
+from odoo.addons.sfa_key_accounts.models import sfa_sales_target
+from odoo.addons.sfa_key_accounts.models.sfa_sales_target import (
+    FIGURE_FIELDS,
+    MEASURE_SELECTION,
+    figures_sql,
+    spec_values_sql,
+)
 
 from .common import SfaCommon
 
@@ -183,6 +193,92 @@ class TestTargetFigures(SfaTargetCommon):
             with self.assertQueryCount(4):
                 records.mapped("attainment")
         self.assertEqual(len(many), 12)
+
+    def _monthly(self, count):
+        """``count`` personal targets of Rita and Bo, month by month from January 2025."""
+        vals = []
+        for i in range(count):
+            start = date(2025 + i // 24, i // 2 % 12 + 1, 1)
+            vals.append(
+                {
+                    "name": f"Month {i}",
+                    "company_id": self.company.id,
+                    "team_id": self.team.id,
+                    "user_id": (self.user_rep, self.user_bo)[i % 2].id,
+                    "date_from": start,
+                    "date_to": start + timedelta(days=27),
+                    "measure": "won_revenue",
+                    "amount": 1000,
+                }
+            )
+        return self.Target.create(vals)
+
+    def test_figures_read_in_constant_queries(self):
+        """Reading the figures of many targets (the list, the analysis) takes the same
+        queries for few and many, target by target or summed in one pass over the deals."""
+        for summed_from, sizes in ((1000, (2, 12)), (5, (6, 12))):
+            with patch.object(sfa_sales_target, "SUMMED_FROM", summed_from):
+                counts = []
+                for size in sizes:
+                    targets = self._monthly(size)
+                    self.env.invalidate_all()
+                    with self.assertQueryCount(5):
+                        rows = self.Target.search([("id", "in", targets.ids)]).read(
+                            list(FIGURE_FIELDS)
+                        )
+                    counts.append(len(rows))
+                    targets.unlink()
+                self.assertEqual(counts, list(sizes))
+
+    def test_summed_figures_as_hand_worked(self):
+        """Summed in one pass (a large batch), the figures are the hand-worked ones."""
+        with patch.object(sfa_sales_target, "SUMMED_FROM", 1):
+            team = self._target()
+            rate = self._target("Rita win rate", 50, measure="win_rate", user_id=self.user_rep.id)
+            whole = self._target("All 2026", 10000, team_id=False)
+            (team | rate | whole).invalidate_recordset()
+            self.assertEqual((team.achieved_amount, team.last_year_amount), (6500.0, 4000.0))
+            self.assertEqual((rate.achieved_amount, rate.last_year_amount), (66.67, 100.0))
+            self.assertEqual(whole.achieved_amount, 6500.0)
+
+    def test_summed_figures_equal_each_targets_own(self):
+        """The one pass over the deals (``figures_sql`` summed) gives each target the figures
+        it reads alone, on random owners, measures, dimensions and periods: periods starting
+        or ending on a deal's day, longer than a year, of one day, ending before they start."""
+        rng = random.Random(20261203)
+        owners = (
+            {"user_id": self.user_rep.id, "team_id": self.team.id},
+            {"user_id": self.user_bo.id},
+            {"team_id": self.team.id},
+            {},
+        )
+        dimensions = ({}, {}, {"country_id": self.china.id}, {"tag_id": self.pumps.id})
+        deal_days = [date(2025, 2, 10), date(2025, 8, 1), date(2026, 1, 20), date(2026, 3, 1)]
+        rows = []
+        for key in range(1, 161):
+            start = rng.choice(deal_days) if key % 3 == 0 else date(2024, 9, 1)
+            start += timedelta(days=rng.randint(-400, 700) if key % 3 else rng.choice((0, 1)))
+            length = rng.choice((0, 1, 27, 30, 90, 364, 365, 366, 500, -3))
+            rows.append(
+                {
+                    "key": key,
+                    "company_id": self.company.id,
+                    **rng.choice(owners),
+                    **rng.choice(dimensions),
+                    "measure": rng.choice(MEASURE_SELECTION)[0],
+                    "date_from": start,
+                    "date_to": start + timedelta(days=length),
+                    "market_size": rng.choice((0, 130000)),
+                }
+            )
+
+        def figures(summed):
+            self.env.cr.execute(figures_sql(spec_values_sql(rows), summed=summed))
+            return {row[0]: row[1:] for row in self.env.cr.fetchall()}
+
+        alone = figures(False)
+        self.assertEqual(figures(True), alone)
+        self.assertGreater(sum(1 for pair in alone.values() if any(pair)), 40)
 
 
 @tagged("post_install", "-at_install")
