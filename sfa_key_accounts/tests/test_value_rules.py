@@ -391,7 +391,7 @@ class TestValueDifferentiatorRatings(ValueCase):
         )
         self.assertEqual(line.advantage, 4)
         self.assertIn("Rule Rival: <b>+4</b>", self.ws.advantage_html)
-        self.assertIn("Product / service: <b>+4</b>", self.ws.advantage_html)
+        self.assertIn("Product: <b>+4</b>", self.ws.advantage_html)
 
     def test_an_unsaved_rating_out_of_range_shows_no_advantage(self):
         """While a rating of 0 or 6 is typed (its save will be refused), the line shows an

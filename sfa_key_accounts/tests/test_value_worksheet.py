@@ -127,7 +127,7 @@ class TestValueWorksheet(SfaCommon):
         )
         self.assertEqual(self.ws.differentiator_ids.sorted("id").mapped("advantage"), [15, -6])
         self.assertIn("Rival Inc: <b>+9</b>", self.ws.advantage_html)
-        self.assertIn("Company: <b>-6</b>", self.ws.advantage_html)
+        self.assertIn("Company (brand and reputation): <b>-6</b>", self.ws.advantage_html)
         self.ws.situation = "all_meet"
         self.assertIn("non-product differentiators", self.ws.recommendation)
 
