@@ -126,6 +126,10 @@ class TestMapWidget(SfaDealCommon):
         with self.assertRaisesRegex(ValidationError, "same account"):
             self.dora.influences_ids = self.dora
 
+    def test_empty_buying_centres_say_what_to_do(self):
+        help_html = self.env.ref("sfa_key_accounts.sfa_deal_contact_action").help
+        self.assertIn("on its Political Map, type a person's name", help_html)
+
     def test_red_flag_hints_name_the_people(self):
         """Issue 12: "Zhang Wei (decision maker) has never been met", not "a decision maker"."""
         self._map(self.deal, (self.dora, "D", "neutral", "0"), (self.abe, "AE", "champion", "2"))

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from freezegun import freeze_time
+from lxml import html as lxml_html
 from psycopg2 import IntegrityError
 
 from odoo import Command, fields
@@ -278,6 +279,15 @@ class TestPoliticalMap(SfaDealCommon):
         )
         self.assertIn("Dora Decider", html.decode())
         self.assertIn("A - Approver, D - Decision maker", html.decode())
+        # the picture the deal shows prints too: Dora's card, green, in her circle
+        page = lxml_html.fromstring(html)
+        cards = page.xpath("//div[hasclass('o_sfa_print_card')]")
+        self.assertEqual(
+            [(c.get("data-attitude"), c.get("data-circle")) for c in cards],
+            [("champion", self.dora.circle)],
+        )
+        self.assertIn("border-top: 5px solid #1e8e3e", cards[0].get("style"))
+        self.assertEqual(len(page.xpath("//div[hasclass('o_sfa_print_zone_core')]")), 1)
         action = self.deal.action_open_political_map()
         self.assertEqual(self.env["sfa.stakeholder"].search(action["domain"]), self.dora)
         self.assertEqual(action["context"]["sfa_lead_id"], self.deal.id)
