@@ -29,12 +29,8 @@ if [ -n "${SFA_BENCH_TODAY:-}" ]; then
 fi
 
 started=$(date +%s)
-find_odoo
-describe_odoo
-[ "$ODOO_KIND" != none ] || die "$ODOO_WHY"
-ensure_venv full
-ensure_pg
-conf=$(write_odoo_conf)
+ensure_odoo_ready
+conf="$SFA_LOCAL/odoo.conf"
 mkdir -p "$SFA_LOCAL/logs"
 
 say "dropping database $DB (if it exists)"

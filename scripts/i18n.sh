@@ -8,11 +8,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$SFA_ROOT"
 
-find_odoo
-[ "$ODOO_KIND" != none ] || die "$ODOO_WHY"
-ensure_venv full
-ensure_pg
-write_odoo_conf >/dev/null
+ensure_odoo_ready
 ensure_debian_packages gettext:/usr/bin/msgmerge
 command -v msgmerge >/dev/null || die "msgmerge not found: apt-get install gettext"
 mkdir -p "$SFA_LOCAL/logs"

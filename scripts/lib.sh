@@ -280,6 +280,17 @@ EOF
     echo "$conf"
 }
 
+# What every command that runs Odoo needs: the Odoo tree (or die saying why not), the full
+# venv, PostgreSQL and .local/odoo.conf (run, i18n, screenshots, data).
+ensure_odoo_ready() {
+    find_odoo
+    describe_odoo
+    [ "$ODOO_KIND" != none ] || die "$ODOO_WHY"
+    ensure_venv full
+    ensure_pg
+    write_odoo_conf >/dev/null
+}
+
 odoo() {
     # shellcheck disable=SC2086
     "$ODOO_PY" $ODOO_BIN -c "$SFA_LOCAL/odoo.conf" "$@"

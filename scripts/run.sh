@@ -16,12 +16,7 @@ DB=${SFA_DB:-sfa_demo}
 [[ "$DB" =~ ^[A-Za-z0-9][A-Za-z0-9_.-]*$ ]] ||
     die "SFA_DB='$DB' is not a database name Odoo accepts (letters, digits, _ . -)"
 
-find_odoo
-describe_odoo
-[ "$ODOO_KIND" != none ] || die "$ODOO_WHY"
-ensure_venv full
-ensure_pg
-write_odoo_conf >/dev/null
+ensure_odoo_ready
 mkdir -p "$SFA_LOCAL/logs"
 
 exists=$(psql -X -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB'" postgres) ||

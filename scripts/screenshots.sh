@@ -8,11 +8,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$SFA_ROOT"
 
-find_odoo
-[ "$ODOO_KIND" != none ] || die "$ODOO_WHY"
-ensure_venv full
-ensure_pg
-write_odoo_conf >/dev/null
+ensure_odoo_ready
 # Chromium for the tours, a CJK font so that the zh_CN pictures show Chinese, not boxes
 ensure_debian_packages chromium:/usr/bin/chromium \
     fonts-noto-cjk:/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
