@@ -205,9 +205,6 @@ class SfaDealContact(models.Model):
             "roles": [{"id": r.id, "code": r.code, "name": r.name} for r in roles],
             "attitudes": self._fields["attitude"]._description_selection(self.env),
             "time_levels": self._fields["time_spent"]._description_selection(self.env),
-            "circles": self.env["sfa.stakeholder"]
-            ._fields["circle"]
-            ._description_selection(self.env),
         }
 
     @api.model
