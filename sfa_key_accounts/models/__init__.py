@@ -1,5 +1,6 @@
 from . import sfa_access_mixin
 from . import sfa_number_mixin
+from . import sfa_edit_guard_mixin
 from . import sfa_key_account_tier
 from . import sfa_key_account
 from . import sfa_key_account_tier_history

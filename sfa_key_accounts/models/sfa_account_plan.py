@@ -27,10 +27,24 @@ class SfaAccountPlan(models.Model):
 
     _name = "sfa.account.plan"
     _description = "Account Plan"
-    _inherit = ["mail.thread", "mail.activity.mixin", "sfa.access.mixin", "sfa.number.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "sfa.access.mixin",
+        "sfa.number.mixin",
+        "sfa.edit.guard.mixin",
+    ]
     _order = "date_start desc, id desc"
     _check_company_auto = True
     _sfa_number_bounds = {"review_interval_months": REVIEW_INTERVAL_MONTHS}
+    _sfa_edit_buttons = (
+        "action_activate",
+        "action_start_review",
+        "action_review_done",
+        "action_close",
+        "action_reset_draft",
+        "action_sync_assessments",
+    )
 
     name = fields.Char(required=True, tracking=True)
     partner_id = fields.Many2one(

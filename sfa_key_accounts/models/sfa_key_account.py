@@ -30,7 +30,7 @@ class SfaKeyAccount(models.Model):
 
     _name = "sfa.key.account"
     _description = "Key Account"
-    _inherit = ["mail.thread", "mail.activity.mixin", "sfa.access.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "sfa.access.mixin", "sfa.edit.guard.mixin"]
     _order = "revenue desc, name, id"
     _check_company_auto = True
 

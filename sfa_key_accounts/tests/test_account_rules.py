@@ -61,6 +61,25 @@ class TestKeyAccountRecord(SfaCommon):
         plan_2026.action_activate()
         self.assertEqual(self.account.current_plan_id, plan_2026)
 
+    def test_new_in_a_tier_column_keeps_its_tier_history(self):
+        """The tier kanban offers no "+" in a column (quick create would skip the form);
+        its New opens the form with the column's tier, and saving keeps the tier history
+        (from no tier to that tier, by that manager)."""
+        kanban = self.env["sfa.key.account"].get_views([(False, "kanban")])
+        self.assertIn('quick_create="0"', kanban["views"]["kanban"]["arch"])
+        partner = self._customers("Column Co")
+        env = self.env(user=self.user_manager, context={"default_tier_id": self.tier_b.id})
+        with Form(env["sfa.key.account"]) as form:
+            form.partner_id = partner
+        account = form.record
+        self.assertEqual(account.tier_id, self.tier_b)
+        history = account.tier_history_ids
+        self.assertEqual(
+            (len(history), history.from_tier_id, history.to_tier_id, history.user_id),
+            (1, self.env["sfa.key.account.tier"], self.tier_b, self.user_manager),
+        )
+        self.assertEqual(history.reason, "Changed by hand")
+
     def test_tier_change_write_returns_true(self):
         """XML-RPC clients read the result of write(): a tier change answers True, as any
         other write does."""
