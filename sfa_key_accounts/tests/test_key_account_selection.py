@@ -151,6 +151,21 @@ class TestKeyAccountSelection(SfaCommon):
         action = wizard.with_user(self.user_manager).action_apply()
         # Big, Mid, Tie One, Small and Idle change; Tie Two was unticked
         self.assertEqual(action["params"]["message"], "5 of 6 customers changed tier.")
+        # then the concentration curve opens on the figures just applied
+        curve = action["params"]["next"]
+        self.assertEqual(
+            (curve["res_model"], curve["domain"], curve["views"][0][1]),
+            ("sfa.key.account", "[('rank', '>', 0)]", "graph"),
+        )
+        self.assertEqual(
+            self.env["sfa.key.account"].search_read(
+                curve_domain := [("rank", ">", 0), ("company_id", "=", self.company.id)],
+                ["rank", "cumulative_share"],
+                order="rank",
+            )[:1],
+            [{"id": self._ka(self.big).id, "rank": 1, "cumulative_share": 50.0}],
+        )
+        self.assertEqual(self.env["sfa.key.account"].search_count(curve_domain), 6)
         self.assertEqual(self._ka(self.big).tier_id, self.tier_a)
         self.assertTrue(self._ka(self.big).is_key)
         self.assertEqual(self._ka(self.small).tier_id, self.tier_b)

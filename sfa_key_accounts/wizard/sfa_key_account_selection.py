@@ -93,7 +93,8 @@ class SfaKeyAccountSelection(models.TransientModel):
 
     def action_apply(self):
         """Give the ticked customers their proposed tier (with their tier history) and keep
-        every ranked customer's figures; says what changed."""
+        every ranked customer's figures; says what changed and opens the concentration curve
+        of the ranking applied."""
         self.ensure_one()
         if self.state != "computed":
             raise UserError(self.env._("Compute the ranking before applying it."))
@@ -108,7 +109,10 @@ class SfaKeyAccountSelection(models.TransientModel):
                     changed=changed,
                     count=self.customer_count,
                 ),
-                "next": {"type": "ir.actions.act_window_close"},
+                # the curve of the ranking just applied (it reads the applied figures)
+                "next": self.env["ir.actions.act_window"]._for_xml_id(
+                    "sfa_key_accounts.sfa_key_account_action_concentration"
+                ),
             },
         }
 

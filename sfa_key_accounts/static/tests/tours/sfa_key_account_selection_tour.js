@@ -46,6 +46,14 @@ registry.category("web_tour.tours").add("sfa_key_account_selection_tour", {
             trigger: "body:not(:has(.modal))",
             content: "The wizard is closed",
         },
+        {
+            trigger: ".o_breadcrumb:contains('Concentration Curve')",
+            content: "The concentration curve of the ranking just applied opens",
+        },
+        {
+            trigger: ".o_graph_view .o_graph_canvas_container canvas",
+            content: "It is drawn",
+        },
         ...openKeyAccountMenu("crm_menu_key_accounts_list", "Open the key accounts"),
         {
             trigger: ".o_kanban_record:contains('Tour Customer Ltd')",
