@@ -152,9 +152,9 @@ class TestKeyAccountSelection(SfaCommon):
         # Big, Mid, Tie One, Small and Idle change; Tie Two was unticked
         self.assertEqual(action["params"]["message"], "5 of 6 customers changed tier.")
         # then the concentration curve opens on the figures just applied
-        curve = action["params"]["next"]
+        curve = self.env.ref(action["params"]["next"])
         self.assertEqual(
-            (curve["res_model"], curve["domain"], curve["views"][0][1]),
+            (curve.res_model, curve.domain, curve.view_ids[:1].view_mode),
             ("sfa.key.account", "[('rank', '>', 0)]", "graph"),
         )
         self.assertEqual(

@@ -109,10 +109,9 @@ class SfaKeyAccountSelection(models.TransientModel):
                     changed=changed,
                     count=self.customer_count,
                 ),
-                # the curve of the ranking just applied (it reads the applied figures)
-                "next": self.env["ir.actions.act_window"]._for_xml_id(
-                    "sfa_key_accounts.sfa_key_account_action_concentration"
-                ),
+                # the curve of the ranking just applied (it reads the applied figures); by
+                # xml id, which the web client loads, so applying reads no action here
+                "next": "sfa_key_accounts.sfa_key_account_action_concentration",
             },
         }
 
