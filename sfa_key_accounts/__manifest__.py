@@ -50,6 +50,7 @@
         "demo/sfa_sales_target_demo.xml",
         "demo/sfa_performance_review_demo.xml",
         "demo/sfa_comp_demo.xml",
+        "demo/sfa_ranking_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
