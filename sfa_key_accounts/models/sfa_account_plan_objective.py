@@ -9,6 +9,8 @@ MEASURES = [
     ("open_count", "Open opportunities"),
     ("manual", "Entered by hand"),
 ]
+# Measures counted in money (shown with the plan's currency).
+MONEY_MEASURES = {"won_revenue", "pipeline"}
 
 
 class SfaAccountPlanObjective(models.Model):
@@ -29,6 +31,17 @@ class SfaAccountPlanObjective(models.Model):
     manual_value = fields.Float("Value (by hand)")
     current_value = fields.Float(compute="_compute_current_value")
     progress = fields.Float("Progress (%)", compute="_compute_current_value")
+    money_currency_id = fields.Many2one(
+        "res.currency",
+        compute="_compute_money_currency_id",
+        help="The currency of the objective's figures when its measure is money, else empty.",
+    )
+
+    @api.depends("measure", "plan_id.currency_id")
+    def _compute_money_currency_id(self):
+        for objective in self:
+            money = objective.measure in MONEY_MEASURES
+            objective.money_currency_id = objective.plan_id.currency_id if money else False
 
     @api.depends(
         "measure",

@@ -31,6 +31,9 @@ MEASURE_SELECTION = [
     ("satisfaction", "Customer Satisfaction"),
     ("market_share", "Market Share (%)"),
 ]
+# Measures counted in money (shown with the company's currency); the others are counts,
+# rates and scores.
+MONEY_MEASURES = {"won_revenue"}
 DIMENSION_SELECTION = [
     ("none", "None"),
     ("product", "Product Line"),
@@ -346,6 +349,11 @@ class SfaSalesTarget(models.Model):
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
+    money_currency_id = fields.Many2one(
+        "res.currency",
+        compute="_compute_money_currency_id",
+        help="The currency of the target's figures when its measure is money, else empty.",
+    )
     user_id = fields.Many2one(
         "res.users",
         "Salesperson",
@@ -440,6 +448,12 @@ class SfaSalesTarget(models.Model):
     )
 
     # --- computes -------------------------------------------------------------------------------
+    @api.depends("measure", "company_id.currency_id")
+    def _compute_money_currency_id(self):
+        for target in self:
+            money = target.measure in MONEY_MEASURES
+            target.money_currency_id = target.currency_id if money else False
+
     @api.depends("user_id", "team_id")
     def _compute_owner_type(self):
         for target in self:
