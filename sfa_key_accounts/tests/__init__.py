@@ -25,3 +25,5 @@ from . import test_health_sql
 from . import test_map_sql
 from . import test_map_job_concurrency
 from . import test_read_only_forms
+from . import test_demo_data
+from . import test_money_display
