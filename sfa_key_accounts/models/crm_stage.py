@@ -23,6 +23,12 @@ class CrmStage(models.Model):
         "Warn: the move is made and the open points are noted on the opportunity.",
     )
 
+    # The stages' requirements (the tooltip over a stage's name) are the course's rule of each
+    # stage (docs/method.md §2): translatable, so a Chinese-speaking team reads them in Chinese.
+    # Odoo converts the column to and from a translated one when the addon is installed or
+    # removed, keeping the text.
+    requirements = fields.Text(translate=True)
+
     @api.model
     @tools.ormcache("lang")
     def _sfa_stage_teams(self, lang):

@@ -70,6 +70,7 @@ class TestTranslations(TransactionCase):
                 "differentiators": ["操作性", "客户化", "采购方便性", "安全保密性", "市场占有率"],
                 "levers": ["身价（优先权与礼遇）", "品牌文化标准", "趸交"],
                 "stale": "关键人近期未联系",
+                "close_rule": "速战速决，在合同正式签署前，要避免对手搅局。",
             },
             "zh_TW": {
                 "swot_opportunity": "機會",
@@ -93,6 +94,7 @@ class TestTranslations(TransactionCase):
                 "differentiators": ["操作性", "客戶化", "採購方便性", "安全保密性", "市場佔有率"],
                 "levers": ["身價（優先權與禮遇）", "品牌文化標準", "躉交"],
                 "stale": "關鍵人近期未聯絡",
+                "close_rule": "速戰速決，在合同正式簽署前，要避免對手攪局。",
             },
         }
         for lang, words in expected.items():
@@ -131,6 +133,8 @@ class TestTranslations(TransactionCase):
                 ],
                 "levers": [ref(f"switching_lever_{n:02}") for n in (4, 5, 15)],
                 "stale": env._("Key player not contacted recently"),
+                # the stage's rule, shown over its name (Odoo's own field, made translatable)
+                "close_rule": env.ref("sfa_key_accounts.crm_stage_close").requirements,
             }
             self.assertEqual(got, words)
 
