@@ -173,7 +173,6 @@ class SfaKeyAccount(models.Model):
             )[-1:]
 
     @api.depends("customer_since")
-    @api.depends_context("uid")
     def _compute_loyalty_years(self):
         today = fields.Date.context_today(self)
         first_won = {}

@@ -338,8 +338,9 @@ class SfaKeyAccountSelection(models.TransientModel):
     def _criteria_sql(self):
         """The parts of the ranking query for the evaluation criteria: with revenue alone
         (the default) the customers are ranked on revenue and nothing else is read; with
-        other criteria, on ``engine.ranking.scores`` computed in SQL, each criterion read only
-        when it has a weight and stored on the preview lines.
+        other criteria, on ``engine.ranking.scores`` computed in SQL, the criteria stored on
+        the preview lines (the years of loyalty, which read every won deal of the company for
+        the first one, only when they have a weight).
 
         Every figure is computed as the engine does, in the same float arithmetic and order
         (tests/test_ranking_sql.py): value / MAX(value) OVER () among the ranked customers,
