@@ -114,6 +114,35 @@ class SfaKeyAccount(models.Model):
         "Personal Details", help="Birthdays, interests and preferences of the people we meet."
     )
     logistics_info = fields.Html("Logistics Details", help="Delivery priorities, sites...")
+    # Non-monetary value of the customer (非货币价值), filled in by the account team; optional
+    # criteria of the 80/20 selection (docs/method.md §1.1).
+    customer_since = fields.Date(
+        tracking=True,
+        help="When the customer started buying from us. Empty: the closing date of its first "
+        "won deal.",
+    )
+    loyalty_years = fields.Integer(
+        "Years of Loyalty",
+        compute="_compute_loyalty_years",
+        help="Completed years since the customer started buying from us (Customer Since, "
+        "else its first won deal).",
+    )
+    tolerance_score = fields.Integer(
+        "Tolerance of Our Mistakes",
+        tracking=True,
+        help="0 (none) to 5 (very high): how patiently the customer bears our mistakes.",
+    )
+    advice_score = fields.Integer(
+        "Advice Given",
+        tracking=True,
+        help="0 (none) to 5 (very often): how much useful advice the customer gives us on our "
+        "products and service.",
+    )
+    referral_count = fields.Integer(
+        "Referrals",
+        tracking=True,
+        help="Number of new customers this customer has referred to us.",
+    )
     can_manage = fields.Boolean(compute="_compute_can_manage")
 
     _sql_constraints = [
@@ -142,6 +171,62 @@ class SfaKeyAccount(models.Model):
             account.current_plan_id = (live or plans).sorted(
                 lambda p: (p.date_start, p._origin.id)
             )[-1:]
+
+    @api.depends("customer_since")
+    def _compute_loyalty_years(self):
+        today = fields.Date.context_today(self)
+        first_won = {}
+        accounts = self.filtered(lambda a: a.id and not a.customer_since)
+        if accounts:
+            self.env["crm.lead"].flush_model(
+                ["type", "active", "company_id", "date_closed", "stage_id", "partner_id"]
+            )
+            self.env["res.partner"].flush_model(["commercial_partner_id"])
+            first_won = {
+                (partner, company): closed
+                for partner, company, closed in self.env.execute_query(
+                    self._sfa_first_won_sql(accounts.company_id.ids, accounts.partner_id.ids)
+                )
+            }
+        for account in self:
+            since = account.customer_since or first_won.get(
+                (account.partner_id.id, account.company_id.id)
+            )
+            account.loyalty_years = ranking.loyalty_years(since, today)
+
+    @api.model
+    def _sfa_first_won_sql(self, company_ids, partner_ids=None):
+        """(commercial partner, company, closing date of its first won deal) of these
+        companies' customers (all of them when ``partner_ids`` is None): where the years of
+        loyalty start when Customer Since is empty. Read in SQL, whatever the user's record
+        rules, like the 80/20 ranking (it reveals one date per customer)."""
+        return SQL(
+            """
+            SELECT p.commercial_partner_id AS partner_id, l.company_id,
+                   MIN(l.date_closed)::date AS first_won
+              FROM crm_lead l
+              JOIN crm_stage s ON s.id = l.stage_id AND s.is_won
+              JOIN res_partner p ON p.id = l.partner_id
+             WHERE l.type = 'opportunity' AND l.active AND l.company_id = ANY(%(companies)s)
+               AND l.date_closed IS NOT NULL AND p.commercial_partner_id IS NOT NULL
+               %(partners)s
+          GROUP BY p.commercial_partner_id, l.company_id
+            """,
+            companies=list(company_ids),
+            partners=SQL("AND p.commercial_partner_id = ANY(%s)", list(partner_ids))
+            if partner_ids is not None
+            else SQL(),
+        )
+
+    @api.constrains("tolerance_score", "advice_score", "referral_count")
+    def _check_non_monetary_value(self):
+        for account in self:
+            if not (0 <= account.tolerance_score <= 5 and 0 <= account.advice_score <= 5):
+                raise ValidationError(
+                    self.env._("Tolerance of our mistakes and advice given are scored 0 to 5.")
+                )
+            if account.referral_count < 0:
+                raise ValidationError(self.env._("Referrals cannot be negative."))
 
     @api.depends_context("uid")
     def _compute_can_manage(self):

@@ -103,6 +103,134 @@ class TestKeyAccountSelection(SfaCommon):
         self.assertEqual(wizard.total_revenue, 10000.0)
         self.assertEqual(wizard.change_count, 6)
 
+    def test_scored_ranking_by_hand(self):
+        """Revenue and tolerance of our mistakes weighted 50 / 50. Tolerance: Small 5, Idle 4
+        (no revenue), the others none. Revenue / 5000: Big 1, Mid .4, ties .24, Small .12;
+        tolerance / 5: Small 1, Idle .8. Score = 50 x revenue + 50 x tolerance: Small 56,
+        Big 50, Idle 40, Mid 20, ties 12 (total 190). Cumulative share of the score: 29.47,
+        55.79, 76.84, 87.37, 93.68, 100; the tiers 80/95/100 cut it: Small, Big, Idle and Mid
+        start below 80 -> A, Tie One starts at 87.37 -> B and Tie Two with it."""
+        self._make_ka(self.small, tolerance_score=5)
+        self._ka(self.idle).tolerance_score = 4
+        wizard = self._wizard(weight_revenue=50, weight_tolerance=50)
+        wizard.action_compute()
+        self.assertTrue(wizard.scored)
+        self.assertEqual(wizard.criteria_note, "Revenue 50, Tolerance of Our Mistakes 50")
+        rows = [
+            (
+                line.partner_id,
+                line.rank,
+                line.revenue,
+                line.tolerance,
+                line.score,
+                line.share,
+                line.cumulative_share,
+                line.proposed_tier_id,
+            )
+            for line in wizard.line_ids.sorted(lambda line: (line.rank, line.partner_id.name))
+        ]
+        self.assertEqual(
+            rows,
+            [
+                (self.small, 1, 600.0, 5, 56.0, 29.47, 29.47, self.tier_a),
+                (self.big, 2, 5000.0, 0, 50.0, 26.32, 55.79, self.tier_a),
+                (self.idle, 3, 0.0, 4, 40.0, 21.05, 76.84, self.tier_a),
+                (self.mid, 4, 2000.0, 0, 20.0, 10.53, 87.37, self.tier_a),
+                (self.tie1, 5, 1200.0, 0, 12.0, 6.32, 93.68, self.tier_b),
+                (self.tie2, 5, 1200.0, 0, 12.0, 6.32, 100.0, self.tier_b),
+            ],
+        )
+        self.assertEqual(wizard.total_revenue, 10000.0)
+        wizard.with_user(self.user_manager).action_apply()
+        small = self._ka(self.small)
+        self.assertEqual((small.rank, small.revenue, small.tier_id), (1, 600.0, self.tier_a))
+        self.assertEqual(
+            small.tier_history_ids[:1].reason,
+            (
+                "80/20 selection over 2026-01-01 - 2026-12-31, ranked on a score of Revenue 50, "
+                "Tolerance of Our Mistakes 50"
+            ),
+        )
+
+    def test_order_count_deal_size_and_sales_cycle(self):
+        """Big won 2 deals (4000 + 1000), created 10 and 30 days before they were won; the
+        others one deal each, created the day it was won. Orders / 2: Big 1, others .5;
+        average deal / 2500 (Big's): Big 1, Mid .8, ties .48, Small .24; sales cycle
+        (20 - own) / 20: Big 0, others 1, Idle (no deal) 0. Weights 1 / 1 / 2, so
+        score = 100 x (orders + deal + 2 x cycle) / 4: Big 50, Mid 82.5, ties 74.5, Small 68.5,
+        Idle 0."""
+        leads = self.env["crm.lead"].search(
+            [
+                ("partner_id", "in", (self.big | self.big_contact).ids),
+                ("company_id", "=", self.company.id),
+            ]
+        )
+        for lead, days in zip(leads.sorted("expected_revenue"), (10, 30), strict=True):
+            self.env.cr.execute(
+                "UPDATE crm_lead SET create_date = date_closed - make_interval(days => %s) "
+                "WHERE id = %s",
+                (days, lead.id),
+            )
+        others = self.env["crm.lead"].search(
+            [
+                ("partner_id", "in", (self.mid | self.tie1 | self.tie2 | self.small).ids),
+                ("date_closed", "!=", False),
+            ]
+        )
+        self.env.cr.execute(
+            "UPDATE crm_lead SET create_date = date_closed - interval '1 hour' WHERE id = ANY(%s)",
+            (others.ids,),
+        )
+        self.env.invalidate_all()
+        wizard = self._wizard(
+            weight_revenue=0, weight_order_count=1, weight_deal_size=1, weight_sales_cycle=2
+        )
+        wizard.action_compute()
+        got = {
+            line.partner_id: (line.order_count, line.deal_size, line.sales_cycle, line.score)
+            for line in wizard.line_ids
+        }
+        self.assertEqual(got[self.big], (2, 2500.0, 20.0, 50.0))
+        self.assertEqual(got[self.mid], (1, 2000.0, 0.0, 82.5))
+        self.assertEqual(got[self.tie1], (1, 1200.0, 0.0, 74.5))
+        self.assertEqual(got[self.small], (1, 600.0, 0.0, 68.5))
+        self.assertEqual(got[self.idle], (0, 0.0, 0.0, 0.0))
+        self.assertEqual(
+            [line.partner_id for line in wizard.line_ids],
+            [self.mid, self.tie1, self.tie2, self.small, self.big, self.idle],
+        )
+
+    def test_revenue_only_is_not_scored(self):
+        """The default weights (revenue 100, the rest 0) rank on revenue: no score."""
+        wizard = self._wizard(weight_revenue=30)
+        wizard.action_compute()
+        self.assertFalse(wizard.scored)
+        self.assertEqual(wizard.criteria_note, "Revenue")
+        self.assertEqual(wizard.line_ids.mapped("score"), [0.0] * 6)
+        self.assertEqual(wizard.line_ids[0].cumulative_share, 50.0)
+
+    def test_bad_weights(self):
+        with self.assertRaisesRegex(ValidationError, "cannot be negative"):
+            self._wizard(weight_tolerance=-1)
+        with self.assertRaisesRegex(ValidationError, "at least one criterion"):
+            self._wizard(weight_revenue=0)
+        wizard = self._wizard()
+        with self.assertRaisesRegex(ValidationError, "at least one criterion"):
+            wizard.weight_revenue = 0
+
+    @freeze_time("2026-06-20")
+    def test_non_monetary_value_of_the_key_account(self):
+        """Years of loyalty count from Customer Since, else from the first won deal (Small:
+        2024-01-10 -> 2 years on 2026-06-20); scores are 0-5, referrals not negative."""
+        account = self._make_ka(self.small)
+        self.assertEqual(account.loyalty_years, 2)
+        account.customer_since = date(2016, 6, 21)
+        self.assertEqual(account.loyalty_years, 9)
+        self.assertEqual(self._make_ka(self.mid).loyalty_years, 0)  # won 2026-06-15
+        for vals in ({"tolerance_score": 6}, {"advice_score": -1}, {"referral_count": -1}):
+            with self.subTest(vals=vals), self.assertRaises(ValidationError):
+                account.write(vals)
+
     def test_customer_share_rule(self):
         # The same six customers on a 20 / 50 / 100 % of customers pyramid: 5 ranked ones
         # start at 0, 20, 40, 40 (tie), 80 % -> X, Y, Y, Y, Z; Idle (no revenue) -> Z.

@@ -3,7 +3,7 @@ import logging
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from ..engine import ranking
@@ -16,6 +16,17 @@ AUTO_APPLY_PARAM = "sfa_key_accounts.retier_auto_apply"
 RETIER_BATCH = 5000
 # pg_try_advisory_xact_lock(RETIER_LOCK): one worker works on a batch of the job at a time
 RETIER_LOCK = 0x5FA8020
+# The weight field of each criterion of the engine (``ranking.CRITERIA``), in its order.
+WEIGHT_FIELDS = {
+    ranking.REVENUE: "weight_revenue",
+    ranking.ORDER_COUNT: "weight_order_count",
+    ranking.DEAL_SIZE: "weight_deal_size",
+    ranking.SALES_CYCLE: "weight_sales_cycle",
+    ranking.LOYALTY: "weight_loyalty",
+    ranking.TOLERANCE: "weight_tolerance",
+    ranking.ADVICE: "weight_advice",
+    ranking.REFERRALS: "weight_referrals",
+}
 
 
 class SfaKeyAccountSelection(models.TransientModel):
@@ -52,6 +63,48 @@ class SfaKeyAccountSelection(models.TransientModel):
     key_tiers_note = fields.Char("Key Accounts", compute="_compute_key_tiers_note")
     # made by the monthly job (its batches continue it), never shown to a user
     is_job = fields.Boolean(readonly=True)
+    # Evaluation criteria (考评指标体系): revenue alone is the 80/20 rule; a weight on any other
+    # criterion ranks on a weighted score (engine.ranking.rank_by_criteria).
+    weight_revenue = fields.Integer(
+        "Revenue", default=100, help="Won revenue in the period. 0 = not used."
+    )
+    weight_order_count = fields.Integer(
+        "Order Count", default=0, help="Number of deals won in the period. 0 = not used."
+    )
+    weight_deal_size = fields.Integer(
+        "Average Deal Size",
+        default=0,
+        help="Purchase volume per order: won revenue divided by the number of deals won in the "
+        "period. 0 = not used.",
+    )
+    weight_sales_cycle = fields.Integer(
+        "Sales Cycle",
+        default=0,
+        help="Average days from creation to won date of the deals won in the period; the "
+        "shorter, the better. 0 = not used.",
+    )
+    weight_loyalty = fields.Integer(
+        "Years of Loyalty",
+        default=0,
+        help="Completed years since the customer started buying from us (key account: Customer "
+        "Since, else its first won deal), at the end of the period. 0 = not used.",
+    )
+    weight_tolerance = fields.Integer(
+        "Tolerance of Our Mistakes",
+        default=0,
+        help="The key account's 0-5 score. 0 = not used.",
+    )
+    weight_advice = fields.Integer(
+        "Advice Given", default=0, help="The key account's 0-5 score. 0 = not used."
+    )
+    weight_referrals = fields.Integer(
+        "Referrals",
+        default=0,
+        help="Number of customers the key account has referred to us. 0 = not used.",
+    )
+    # how the computed preview was ranked (kept for Apply: the weights may be edited since)
+    scored = fields.Boolean("Ranked on a Score", readonly=True)
+    criteria_note = fields.Char("Ranked On", readonly=True)
 
     def _default_date_from(self):
         return fields.Date.context_today(self) - relativedelta(months=12) + relativedelta(days=1)
@@ -61,6 +114,33 @@ class SfaKeyAccountSelection(models.TransientModel):
         Tier = self.env["sfa.key.account.tier"]
         for wizard in self:
             wizard.key_tiers_note = Tier._key_tiers_note(wizard.company_id)
+
+    @api.constrains(*WEIGHT_FIELDS.values())
+    def _check_weights(self):
+        for wizard in self:
+            problems = ranking.weight_problems(wizard._weights())
+            if "negative" in problems:
+                raise ValidationError(self.env._("A criterion's weight cannot be negative."))
+            if "all_zero" in problems:
+                raise ValidationError(
+                    self.env._("Give at least one criterion a weight above 0 to rank on.")
+                )
+
+    def _weights(self):
+        """{criterion: weight} of the engine."""
+        self.ensure_one()
+        return {criterion: self[field] for criterion, field in WEIGHT_FIELDS.items()}
+
+    def _criteria_note(self):
+        """The criteria used and their weights, e.g. "Revenue 60, Sales Cycle 40"."""
+        weights = self._weights()
+        if not ranking.is_scored(weights):
+            return self._fields["weight_revenue"].get_description(self.env)["string"]
+        return ", ".join(
+            f"{self._fields[field].get_description(self.env)['string']} {weights[criterion]}"
+            for criterion, field in WEIGHT_FIELDS.items()
+            if weights[criterion]
+        )
 
     @api.depends("line_ids.is_change")
     def _compute_counts(self):
@@ -87,7 +167,13 @@ class SfaKeyAccountSelection(models.TransientModel):
         total = self._store_ranking(tiers)
         labels = dict(tiers._fields["rule"]._description_selection(self.env))
         self.write(
-            {"state": "computed", "rule": labels.get(tiers[:1].rule, ""), "total_revenue": total}
+            {
+                "state": "computed",
+                "rule": labels.get(tiers[:1].rule, ""),
+                "total_revenue": total,
+                "scored": ranking.is_scored(self._weights()),
+                "criteria_note": self._criteria_note(),
+            }
         )
         return self._reopen()
 
@@ -156,7 +242,7 @@ class SfaKeyAccountSelection(models.TransientModel):
                 ),
                 revenue AS (
                     SELECT p.commercial_partner_id AS partner_id,
-                           SUM(l.expected_revenue) AS revenue
+                           SUM(l.expected_revenue) AS revenue %(deal_figures)s
                       FROM crm_lead l
                       JOIN crm_stage s ON s.id = l.stage_id AND s.is_won
                       JOIN res_partner p ON p.id = l.partner_id
@@ -165,52 +251,59 @@ class SfaKeyAccountSelection(models.TransientModel):
                        AND l.date_closed >= %(start)s AND l.date_closed < %(end)s
                        AND p.commercial_partner_id IS NOT NULL
                   GROUP BY p.commercial_partner_id
-                ),
+                )
+                %(first_won)s,
                 customer AS (
-                    SELECT c.partner_id, COALESCE(c.revenue, 0)::float8 AS revenue,
-                           COALESCE(p.name, '') COLLATE "C" AS name, a.tier_id AS current_tier_id
-                      FROM (SELECT partner_id, revenue FROM revenue
-                            UNION ALL
-                            SELECT partner_id, 0 FROM sfa_key_account
-                             WHERE company_id = %(company)s AND tier_id = ANY(%(tier_ids)s)
-                               AND partner_id NOT IN (SELECT partner_id FROM revenue)) c
-                      JOIN res_partner p ON p.id = c.partner_id
-                 LEFT JOIN sfa_key_account a
-                        ON a.partner_id = c.partner_id AND a.company_id = %(company)s
+                    SELECT k.*, %(value)s AS value
+                      FROM (SELECT c.partner_id, COALESCE(c.revenue, 0)::float8 AS revenue,
+                                   COALESCE(p.name, '') COLLATE "C" AS name,
+                                   a.tier_id AS current_tier_id %(criteria)s
+                              FROM (SELECT partner_id, revenue %(deal_columns)s FROM revenue
+                                    UNION ALL
+                                    SELECT partner_id, 0 %(no_deal_columns)s
+                                      FROM sfa_key_account
+                                     WHERE company_id = %(company)s
+                                       AND tier_id = ANY(%(tier_ids)s)
+                                       AND partner_id NOT IN (SELECT partner_id FROM revenue)) c
+                              JOIN res_partner p ON p.id = c.partner_id
+                         LEFT JOIN sfa_key_account a
+                                ON a.partner_id = c.partner_id AND a.company_id = %(company)s
+                                %(first_won_join)s) k
                 ),
                 positive AS (
                     SELECT c.*,
-                           RANK() OVER (ORDER BY c.revenue DESC) AS rank,
-                           SUM(c.revenue) OVER (ORDER BY c.revenue DESC, c.name, c.partner_id
-                                                ROWS UNBOUNDED PRECEDING) AS cumulative,
-                           SUM(c.revenue) OVER (ORDER BY c.revenue DESC
-                                                RANGE BETWEEN UNBOUNDED PRECEDING
-                                                AND CURRENT ROW)
-                               - SUM(c.revenue) OVER (PARTITION BY c.revenue) AS above,
-                           SUM(c.revenue) OVER () AS total,
+                           RANK() OVER (ORDER BY c.value DESC) AS rank,
+                           SUM(c.value) OVER (ORDER BY c.value DESC, c.name, c.partner_id
+                                              ROWS UNBOUNDED PRECEDING) AS cumulative,
+                           SUM(c.value) OVER (ORDER BY c.value DESC
+                                              RANGE BETWEEN UNBOUNDED PRECEDING
+                                              AND CURRENT ROW)
+                               - SUM(c.value) OVER (PARTITION BY c.value) AS above,
+                           SUM(c.value) OVER () AS total,
                            COUNT(*) OVER () AS n
                       FROM customer c
-                     WHERE c.revenue > 0
+                     WHERE c.value > 0
                 ),
                 ranked AS (
                     SELECT r.partner_id, r.revenue, r.current_tier_id, r.rank,
-                           r.revenue * 100 / r.total AS share,
+                           r.value * 100 / r.total AS share,
                            r.cumulative * 100 / r.total AS cumulative_share,
                            COALESCE((SELECT t.id FROM tier t
                                       WHERE r.above_pct + 1e-9 < t.threshold_pct
                                    ORDER BY t.position LIMIT 1),
                                     (SELECT MAX(last_id) FROM tier)) AS tier_id
+                           %(ranked_criteria)s
                       FROM (SELECT positive.*,
                                    CASE WHEN %(customer_share)s THEN (rank - 1) * 100.0 / n
                                         ELSE above * 100 / total END AS above_pct
                               FROM positive) r
                     UNION ALL
-                    SELECT c.partner_id, c.revenue, c.current_tier_id,
+                    SELECT r.partner_id, r.revenue, r.current_tier_id,
                            (SELECT COUNT(*) FROM positive) + 1, 0,
                            CASE WHEN EXISTS (SELECT 1 FROM positive) THEN 100 ELSE 0 END,
-                           (SELECT MAX(last_id) FROM tier)
-                      FROM customer c
-                     WHERE NOT c.revenue > 0
+                           (SELECT MAX(last_id) FROM tier) %(ranked_criteria)s
+                      FROM customer r
+                     WHERE NOT r.value > 0
                 ),
                 cleared AS (
                     DELETE FROM sfa_key_account_selection_line WHERE selection_id = %(wizard)s
@@ -219,13 +312,14 @@ class SfaKeyAccountSelection(models.TransientModel):
                     INSERT INTO sfa_key_account_selection_line
                         (selection_id, partner_id, rank, revenue, share, cumulative_share,
                          current_tier_id, proposed_tier_id, is_change, to_apply, done,
-                         create_uid, create_date, write_uid, write_date)
+                         create_uid, create_date, write_uid, write_date %(line_columns)s)
                     SELECT %(wizard)s, r.partner_id, r.rank, r.revenue,
                            ROUND(r.share::numeric, 2), ROUND(r.cumulative_share::numeric, 2),
                            r.current_tier_id, r.tier_id,
                            r.current_tier_id IS DISTINCT FROM r.tier_id,
                            r.current_tier_id IS DISTINCT FROM r.tier_id, FALSE,
                            %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+                           %(line_values)s
                       FROM ranked r
                 )
                 SELECT COALESCE(SUM(revenue) FILTER (WHERE revenue > 0), 0) FROM customer
@@ -238,10 +332,128 @@ class SfaKeyAccountSelection(models.TransientModel):
                 end=self.date_to + relativedelta(days=1),
                 wizard=self.id,
                 uid=self.env.uid,
+                **self._criteria_sql(),
             )
         )
         self.invalidate_recordset(["line_ids", "customer_count", "change_count"])
         return total
+
+    def _criteria_sql(self):
+        """The parts of the ranking query for the evaluation criteria: with revenue alone
+        (the default) the customers are ranked on revenue and nothing else is read; with
+        other criteria, on ``engine.ranking.scores`` computed in SQL, the criteria stored on
+        the preview lines (the years of loyalty, which read every won deal of the company for
+        the first one, only when they have a weight).
+
+        Every figure is computed as the engine does, in the same float arithmetic and order
+        (tests/test_ranking_sql.py): value / MAX(value) OVER () among the ranked customers,
+        (longest - own) / longest for the sales cycle, the weighted terms summed in the
+        engine's criterion order, times 100, over the sum of the weights."""
+        weights = self._weights()
+        if not ranking.is_scored(weights):
+            return {
+                "deal_figures": SQL(),
+                "first_won": SQL(),
+                "value": SQL("k.revenue"),
+                "criteria": SQL(),
+                "deal_columns": SQL(),
+                "no_deal_columns": SQL(),
+                "first_won_join": SQL(),
+                "ranked_criteria": SQL(),
+                "line_columns": SQL(),
+                "line_values": SQL(),
+            }
+        # the criteria of a customer, from its won deals of the period (c), its key account (a)
+        # and its first won deal (f); None where the engine has None (no won deal)
+        figures = {
+            ranking.REVENUE: SQL("COALESCE(c.revenue, 0)::float8"),
+            ranking.ORDER_COUNT: SQL("COALESCE(c.order_count, 0)"),
+            ranking.DEAL_SIZE: SQL(
+                "CASE WHEN c.order_count > 0 THEN c.revenue::float8 / c.order_count END"
+            ),
+            ranking.SALES_CYCLE: SQL(
+                "CASE WHEN c.order_count > 0 THEN c.cycle_days::float8 / c.order_count END"
+            ),
+            ranking.LOYALTY: SQL(
+                """GREATEST(EXTRACT(YEAR FROM age(%s::timestamp,
+                                       COALESCE(a.customer_since, f.first_won)::timestamp)),
+                            0)::int""",
+                self.date_to,
+            ),
+            ranking.TOLERANCE: SQL("COALESCE(a.tolerance_score, 0)"),
+            ranking.ADVICE: SQL("COALESCE(a.advice_score, 0)"),
+            ranking.REFERRALS: SQL("COALESCE(a.referral_count, 0)"),
+        }
+        terms = []
+        for criterion in ranking.CRITERIA:
+            weight = weights[criterion]
+            if not weight:
+                continue
+            column = SQL.identifier(criterion)
+            top = SQL("MAX(GREATEST(k.%s, 0)::float8) OVER ()", column)
+            if criterion in ranking.LOWER_IS_BETTER:
+                scaled = SQL(
+                    """CASE WHEN k.%(x)s IS NULL THEN 0::float8
+                            WHEN %(top)s = 0 THEN 1::float8
+                            ELSE (%(top)s - GREATEST(k.%(x)s, 0)::float8) / %(top)s END""",
+                    x=column,
+                    top=top,
+                )
+            else:
+                scaled = SQL(
+                    """CASE WHEN %(top)s > 0 THEN GREATEST(k.%(x)s, 0)::float8 / %(top)s
+                            ELSE 0::float8 END""",
+                    x=column,
+                    top=top,
+                )
+            terms.append(SQL("%s::float8 * (%s)", weight, scaled))
+        total_weight = sum(weights.values())
+        shown = [c for c in ranking.CRITERIA if c != ranking.REVENUE]
+        return {
+            "deal_figures": SQL(
+                """, COUNT(*) AS order_count,
+                   SUM(GREATEST(l.date_closed::date - l.create_date::date, 0)) AS cycle_days"""
+            ),
+            "first_won": SQL(
+                ", first_won AS (%s)",
+                self.env["sfa.key.account"]._sfa_first_won_sql([self.company_id.id]),
+            )
+            if weights[ranking.LOYALTY]
+            else SQL(),
+            "value": SQL("(%s) * 100::float8 / %s::float8", SQL(" + ").join(terms), total_weight),
+            "criteria": SQL(
+                ", %s",
+                SQL(", ").join(
+                    SQL("%s AS %s", figures[c], SQL.identifier(c))
+                    for c in shown
+                    if c != ranking.LOYALTY or weights[c]
+                ),
+            ),
+            "deal_columns": SQL(", order_count, cycle_days"),
+            "no_deal_columns": SQL(", NULL::bigint, NULL::bigint"),
+            "first_won_join": SQL(
+                """LEFT JOIN first_won f
+                          ON f.partner_id = c.partner_id AND f.company_id = %s""",
+                self.company_id.id,
+            )
+            if weights[ranking.LOYALTY]
+            else SQL(),
+            "ranked_criteria": SQL(
+                ", r.value AS score, %s",
+                SQL(", ").join(
+                    SQL("r.%s", SQL.identifier(c))
+                    if c != ranking.LOYALTY or weights[c]
+                    else SQL("NULL::int AS %s", SQL.identifier(c))
+                    for c in shown
+                ),
+            ),
+            "line_columns": SQL(", score, %s", SQL(", ").join(SQL.identifier(c) for c in shown)),
+            "line_values": SQL(
+                """, ROUND(r.score::numeric, 2), r.order_count,
+                   ROUND(r.deal_size::numeric, 2), ROUND(r.sales_cycle::numeric, 1),
+                   r.loyalty_years, r.tolerance, r.advice, r.referrals"""
+            ),
+        }
 
     def _apply_batch(self, limit=None, propose_only=False):
         """Apply the next ``limit`` lines not done yet (all when None), in rank order: the
@@ -269,11 +481,19 @@ class SfaKeyAccountSelection(models.TransientModel):
             wizard=self.id,
             limit=SQL("ORDER BY rank, id LIMIT %s", limit) if limit else SQL(),
         )
-        reason = self.env._(
-            "80/20 selection over %(start)s - %(end)s",
-            start=self.date_from,
-            end=self.date_to,
-        )
+        if self.scored:
+            reason = self.env._(
+                "80/20 selection over %(start)s - %(end)s, ranked on a score of %(criteria)s",
+                start=self.date_from,
+                end=self.date_to,
+                criteria=self.criteria_note,
+            )
+        else:
+            reason = self.env._(
+                "80/20 selection over %(start)s - %(end)s",
+                start=self.date_from,
+                end=self.date_to,
+            )
         if propose_only:
             apply = SQL(
                 """
