@@ -22,5 +22,6 @@ from . import test_retier_concurrency
 from . import test_ranking_sql
 from . import test_map_widget
 from . import test_health_sql
+from . import test_status_analysis
 from . import test_map_sql
 from . import test_map_job_concurrency
