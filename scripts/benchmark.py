@@ -1183,13 +1183,9 @@ class RetierJob(Apply):
 HEALTH_FIELDS = (
     "health_score",
     "health_signal",
-    "health_willingness",
-    "health_quality",
     "health_indicator",
     "health_assessed",
     "health_signal_assessed",
-    "health_willingness_assessed",
-    "health_quality_assessed",
     "health_indicator_assessed",
 )
 
@@ -1203,9 +1199,9 @@ class Health(HotPath):
         "flushed), with the stored health of every plan cleared first (untimed, as after a "
         "change of the criteria), so that every assessed plan and its key account are "
         "written. Floor: one UPDATE of the plans whose figures change, from an aggregate of "
-        "their assessment answers (engine/health.py: signals, willingness, quality, "
-        "indicators, weighted 40/15/15/30 over the parts assessed), chained to the key "
-        "accounts' copy."
+        "their assessment answers (engine/health.py: signals and indicators, weighted "
+        "40/30 over the parts assessed; answers of other kinds left out), chained to the "
+        "key accounts' copy."
     )
 
     def floor_setup(self):
@@ -1239,21 +1235,14 @@ class Health(HotPath):
                 SELECT plan_id,
                        MAX(CASE WHEN kind = 'signal' AND any_present AND weight_all > 0
                                 THEN 100.0 * COALESCE(weight_present, 0) / weight_all END) AS s,
-                       MAX(CASE WHEN kind = 'willingness' AND weight_answered > 0
-                                THEN 100.0 * weight_scored / weight_answered END) AS w,
-                       MAX(CASE WHEN kind = 'quality' AND weight_answered > 0
-                                THEN 100.0 * weight_scored / weight_answered END) AS q,
                        MAX(CASE WHEN kind = 'indicator' AND weight_answered > 0
                                 THEN 100.0 * weight_scored / weight_answered END) AS i
                   FROM part GROUP BY plan_id
             ),
             health AS (
-                SELECT p.id, s.s, s.w, s.q, s.i,
-                       (COALESCE(40 * s.s, 0) + COALESCE(15 * s.w, 0) + COALESCE(15 * s.q, 0)
-                        + COALESCE(30 * s.i, 0))
+                SELECT p.id, s.s, s.i,
+                       (COALESCE(40 * s.s, 0) + COALESCE(30 * s.i, 0))
                        / NULLIF(CASE WHEN s.s IS NULL THEN 0 ELSE 40 END
-                                + CASE WHEN s.w IS NULL THEN 0 ELSE 15 END
-                                + CASE WHEN s.q IS NULL THEN 0 ELSE 15 END
                                 + CASE WHEN s.i IS NULL THEN 0 ELSE 30 END, 0) AS score
                   FROM sfa_account_plan p
              LEFT JOIN score s ON s.plan_id = p.id
@@ -1261,24 +1250,19 @@ class Health(HotPath):
             plan AS (
                 UPDATE sfa_account_plan p
                    SET health_score = h.score, health_signal = h.s,
-                       health_willingness = h.w, health_quality = h.q,
                        health_indicator = h.i,
                        health_assessed = h.score IS NOT NULL,
                        health_signal_assessed = h.s IS NOT NULL,
-                       health_willingness_assessed = h.w IS NOT NULL,
-                       health_quality_assessed = h.q IS NOT NULL,
                        health_indicator_assessed = h.i IS NOT NULL,
                        write_uid = %(uid)s, write_date = %(now)s
                   FROM health h
                  WHERE p.id = h.id
-                   AND (p.health_score, p.health_signal, p.health_willingness,
-                        p.health_quality, p.health_indicator, p.health_assessed,
-                        p.health_signal_assessed, p.health_willingness_assessed,
-                        p.health_quality_assessed, p.health_indicator_assessed)
+                   AND (p.health_score, p.health_signal, p.health_indicator,
+                        p.health_assessed, p.health_signal_assessed,
+                        p.health_indicator_assessed)
                        IS DISTINCT FROM
-                       (h.score::float8, h.s::float8, h.w::float8, h.q::float8, h.i::float8,
-                        h.score IS NOT NULL, h.s IS NOT NULL, h.w IS NOT NULL,
-                        h.q IS NOT NULL, h.i IS NOT NULL)
+                       (h.score::float8, h.s::float8, h.i::float8,
+                        h.score IS NOT NULL, h.s IS NOT NULL, h.i IS NOT NULL)
              RETURNING p.id, p.health_score, p.health_assessed
             )
             UPDATE sfa_key_account k
@@ -1317,12 +1301,9 @@ class Health(HotPath):
         return SQL(
             """SELECT 'plan ' || id,
                       ROW(ROUND(health_score::numeric, 6), ROUND(health_signal::numeric, 6),
-                          ROUND(health_willingness::numeric, 6),
-                          ROUND(health_quality::numeric, 6), ROUND(health_indicator::numeric, 6),
+                          ROUND(health_indicator::numeric, 6),
                           COALESCE(health_assessed, FALSE),
                           COALESCE(health_signal_assessed, FALSE),
-                          COALESCE(health_willingness_assessed, FALSE),
-                          COALESCE(health_quality_assessed, FALSE),
                           COALESCE(health_indicator_assessed, FALSE))::text
                  FROM sfa_account_plan
                UNION ALL

@@ -1240,7 +1240,8 @@ class Generator:
                 )
         copy_rows(self.cr, "sfa_account_plan", plans)
         plan_ids = [p["id"] for p in plans]
-        # kind, weight and sequence as the related fields store them
+        # the plan's criteria (the status analysis is a person's), kind, weight and sequence
+        # as the related fields store them
         self.sql(
             """
             INSERT INTO sfa_account_plan_assessment
@@ -1255,7 +1256,7 @@ class Generator:
                              ::int::varchar END,
                    p.create_uid, p.write_uid, p.create_date, p.write_date
               FROM sfa_account_plan p
-              JOIN sfa_health_criterion c ON c.active
+              JOIN sfa_health_criterion c ON c.active AND c.kind IN ('signal', 'indicator')
                    AND (c.company_id IS NULL OR c.company_id = p.company_id)
              WHERE p.id = ANY(%s)
           ORDER BY p.id, c.kind, c.sequence, c.id

@@ -956,11 +956,23 @@ deal = env["crm.lead"].search([("name", "=", "Won in the old Close stage")])
 assert (deal.stage_id, deal.probability) == (won, 100.0), (deal.stage_id.name, deal.probability)
 support = env.ref("sfa_key_accounts.differentiator_product_after_sales_support")
 assert support.level == "service", support.level
+# 1.6: the plan's status-analysis answer is kept as a note, the status analysis is a person's
+plan = env.ref("sfa_key_accounts.plan_huaxin_demo")
+assert set(plan.assessment_ids.mapped("kind")) == {"signal", "indicator"}, plan.assessment_ids
+note = plan.message_ids.filtered(lambda m: "Has used similar products: 4/5" in (m.body or ""))
+assert len(note) == 1 and "Seeded before 1.6" in note.body, plan.message_ids.mapped("body")
+old = env.ref("sfa_key_accounts.health_willingness_01")
+assert not old.active and old.source == "addon", old.read(["active", "source"])
+new = env.ref("sfa_key_accounts.status_willingness_03")
+assert new.active and new.source == "course" and new.kind == "willingness", new.read()
+assert env.ref("sfa_key_accounts.health_signal_01").source == "course"
+assert "health_willingness" not in plan._fields
 print("UPGRADE-CHECK OK", Account.search_count([]), "key accounts")
 """
 
 # Run on the old release before the upgrade: a deal won in its Close stage (the won stage of
-# the key-account team until 1.4), which the 1.5 migration must keep won, in the new Won stage.
+# the key-account team until 1.4), which the 1.5 migration must keep won, in the new Won stage;
+# a willingness answer on a plan, which the 1.6 migration must keep as a note on the plan.
 UPGRADE_SEED = """
 close = env.ref("sfa_key_accounts.crm_stage_close")
 assert close.is_won
@@ -970,6 +982,12 @@ env.flush_all()
 # straight in SQL: whatever the old release's gates say, the deal is won in Close
 env.cr.execute("UPDATE crm_lead SET stage_id = %s, probability = 100, date_closed = now() "
                "WHERE id = %s", (close.id, deal.id))
+# a willingness answer on a plan (about the account), which 1.6 keeps as a note on the plan
+plan = env.ref("sfa_key_accounts.plan_huaxin_demo")
+old = env.ref("sfa_key_accounts.health_willingness_01")
+answer = plan.assessment_ids.filtered(lambda a: a.criterion_id == old)
+assert answer, plan.assessment_ids
+answer.write({"score": "4", "note": "Seeded before 1.6"})
 env.cr.commit()
 print("UPGRADE-SEED OK")
 """

@@ -46,6 +46,7 @@
     "demo": [
         "demo/sfa_key_accounts_demo.xml",
         "demo/sfa_political_map_demo.xml",
+        "demo/sfa_status_analysis_demo.xml",
         "demo/sfa_value_demo.xml",
         "demo/sfa_sales_target_demo.xml",
         "demo/sfa_performance_review_demo.xml",

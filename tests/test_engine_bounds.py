@@ -94,23 +94,23 @@ def test_a_part_whose_answered_weights_total_exactly_0_is_not_assessed():
     assert part_score([(0, 1.0), (0, 0.5)]) is None
 
 
-SIGNAL_100_QUALITY_0 = {"signal": [(1, 1.0)], "quality": [(1, 0.0)]}
-BREAKDOWN = {"signal": 100.0, "willingness": None, "quality": 0.0, "indicator": None}
+SIGNAL_100_INDICATOR_0 = {"signal": [(1, 1.0)], "indicator": [(1, 0.0)]}
+BREAKDOWN = {"signal": 100.0, "indicator": 0.0}
 
 
 def test_a_part_the_given_weights_leave_out_weighs_nothing():
-    # only signals weigh (40): quality's 0 is in the breakdown but not in the health
-    assert health_score(SIGNAL_100_QUALITY_0, {"signal": 40}) == (100.0, BREAKDOWN)
+    # only signals weigh (40): the indicators' 0 is in the breakdown but not in the health
+    assert health_score(SIGNAL_100_INDICATOR_0, {"signal": 40}) == (100.0, BREAKDOWN)
 
 
 def test_part_weights_totalling_exactly_0_give_no_health_but_the_breakdown():
-    zero = {"signal": 0, "willingness": 0, "quality": 0, "indicator": 0}
-    assert health_score(SIGNAL_100_QUALITY_0, zero) == (None, BREAKDOWN)
+    zero = {"signal": 0, "indicator": 0}
+    assert health_score(SIGNAL_100_INDICATOR_0, zero) == (None, BREAKDOWN)
 
 
 def test_part_weights_totalling_exactly_1_give_a_health():
-    one = {"signal": 1, "willingness": 0, "quality": 0, "indicator": 0}
-    assert health_score(SIGNAL_100_QUALITY_0, one) == (100.0, BREAKDOWN)
+    one = {"signal": 1, "indicator": 0}
+    assert health_score(SIGNAL_100_INDICATOR_0, one) == (100.0, BREAKDOWN)
 
 
 def test_weight_totals_off_100_by_more_than_a_millionth_are_reported():

@@ -17,6 +17,7 @@ from sfa_engine.health import (
     part_score,
     score_fraction,
     signal_items,
+    status_scores,
 )
 from sfa_engine.ranking import (
     CUSTOMER_SHARE,
@@ -217,26 +218,28 @@ def test_differentiator_ratings_1_and_5_are_in_range():
 
 
 def test_health_answers_all_1_are_a_real_zero_not_unassessed():
-    # willingness answered 1 everywhere (weights 20 and 80): a very poor 0, not "not assessed"
+    # indicators answered 1 everywhere (weights 20 and 80): a very poor 0, not "not assessed"
     assert part_score([(20, score_fraction(1)), (80, score_fraction(1))]) == 0.0
-    health, breakdown = health_score({WILLINGNESS: [(20, score_fraction(1)), (80, None)]})
-    assert (health, breakdown) == (
-        0.0,
-        {SIGNAL: None, WILLINGNESS: 0.0, QUALITY: None, INDICATOR: None},
-    )
+    health, breakdown = health_score({INDICATOR: [(20, score_fraction(1)), (80, None)]})
+    assert (health, breakdown) == (0.0, {SIGNAL: None, INDICATOR: 0.0})
+    # a person's willingness answered 1: a very poor 0 too
+    assert status_scores({WILLINGNESS: [(20, score_fraction(1)), (80, None)]}) == {
+        WILLINGNESS: 0.0,
+        QUALITY: None,
+    }
 
 
 def test_health_with_ratings_1_and_5():
-    # willingness all 5 -> 100, indicators all 1 -> 0, signals all ticked -> 100:
-    # (40 x 100 + 15 x 100 + 30 x 0) / (40 + 15 + 30) = 5500 / 85 = 64.705...
+    # indicators all 1 -> 0, signals all ticked -> 100 (willingness, a person's, left out):
+    # (40 x 100 + 30 x 0) / (40 + 30) = 4000 / 70 = 57.142...
     parts = {
         SIGNAL: signal_items([(10, True)] * 10),
         WILLINGNESS: [(50, score_fraction(5)), (50, score_fraction(5))],
         INDICATOR: [(60, score_fraction(1)), (40, score_fraction(1))],
     }
     health, breakdown = health_score(parts)
-    assert breakdown == {SIGNAL: 100.0, WILLINGNESS: 100.0, QUALITY: None, INDICATOR: 0.0}
-    assert health == pytest.approx(5500 / 85)
+    assert breakdown == {SIGNAL: 100.0, INDICATOR: 0.0}
+    assert health == pytest.approx(4000 / 70)
 
 
 # --- the general laws ----------------------------------------------------------------------------

@@ -20,8 +20,10 @@ def test_health_part_kinds_and_their_default_weights():
         "indicator",
     )
     assert health.KINDS == ("signal", "willingness", "quality", "indicator")
-    # signals 40, willingness 15, quality 15, indicators 30 (DOMAIN.md §1), summing to 100
-    assert health.PART_WEIGHTS == {"signal": 40, "willingness": 15, "quality": 15, "indicator": 30}
+    assert health.PLAN_KINDS == ("signal", "indicator")
+    assert health.STATUS_KINDS == ("willingness", "quality")
+    # signals 40, indicators 30 (docs/method.md §1.6, an addon default): 4/7 and 3/7
+    assert health.PART_WEIGHTS == {"signal": 40, "indicator": 30}
     assert (health.MIN_SCORE, health.MAX_SCORE) == (1, 5)
 
 

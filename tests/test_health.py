@@ -9,10 +9,12 @@ from sfa_engine.health import (
     QUALITY,
     SIGNAL,
     WILLINGNESS,
+    answer_item,
     health_score,
     part_score,
     score_fraction,
     signal_items,
+    status_scores,
     weight_total_problems,
 )
 
@@ -20,14 +22,37 @@ from sfa_engine.health import (
 def test_worked_example():
     parts = {
         SIGNAL: signal_items([(10, i < 3) for i in range(10)]),
-        WILLINGNESS: [(50, score_fraction(5)), (50, score_fraction(3)), (0, None)],
-        QUALITY: [(100, None)],
         INDICATOR: [(60, score_fraction(4)), (40, score_fraction(2))],
     }
     health, breakdown = health_score(parts)
-    assert breakdown == {SIGNAL: 30.0, WILLINGNESS: 75.0, QUALITY: None, INDICATOR: 55.0}
-    assert health == pytest.approx(3975 / 85)
-    assert round(health, 2) == 46.76
+    assert breakdown == {SIGNAL: 30.0, INDICATOR: 55.0}
+    assert health == pytest.approx(2850 / 70)
+    assert round(health, 2) == 40.71
+
+
+def test_status_analysis_is_not_part_of_the_health():
+    # the same plan with willingness and quality answers: they are a person's, not the plan's
+    parts = {
+        SIGNAL: signal_items([(10, i < 3) for i in range(10)]),
+        WILLINGNESS: [(50, score_fraction(5)), (50, score_fraction(3))],
+        QUALITY: [(100, score_fraction(1))],
+        INDICATOR: [(60, score_fraction(4)), (40, score_fraction(2))],
+    }
+    health, breakdown = health_score(parts)
+    assert breakdown == {SIGNAL: 30.0, INDICATOR: 55.0}
+    assert health == pytest.approx(2850 / 70)
+
+
+def test_status_worked_example():
+    # willingness 5, 5, 4, 3 on four of ten questions of weight 10 -> 32.5 / 40 -> 81.25;
+    # quality all ten answered 3 -> 50
+    parts = {
+        WILLINGNESS: [(10, score_fraction(s)) for s in (5, 5, 4, 3)] + [(10, None)] * 6,
+        QUALITY: [(10, score_fraction(3))] * 10,
+        SIGNAL: [(10, 1.0)],  # not a status kind: left out
+    }
+    assert status_scores(parts) == {WILLINGNESS: 81.25, QUALITY: 50.0}
+    assert status_scores({}) == {WILLINGNESS: None, QUALITY: None}
 
 
 def test_changing_one_answer_moves_health_by_its_weight():
@@ -44,17 +69,17 @@ def test_changing_one_answer_moves_health_by_its_weight():
 
 
 def test_nothing_assessed_is_none():
-    assert health_score({}) == (
-        None,
-        {SIGNAL: None, WILLINGNESS: None, QUALITY: None, INDICATOR: None},
-    )
+    assert health_score({}) == (None, {SIGNAL: None, INDICATOR: None})
     assert part_score([(0, 1.0)]) is None
     # a fresh plan: ten unticked signals and no score is "not assessed", not 0
-    fresh = {SIGNAL: signal_items([(10, False)] * 10), WILLINGNESS: [(50, None)] * 2}
-    assert health_score(fresh) == (
-        None,
-        {SIGNAL: None, WILLINGNESS: None, QUALITY: None, INDICATOR: None},
-    )
+    fresh = {SIGNAL: signal_items([(10, False)] * 10), INDICATOR: [(50, None)] * 2}
+    assert health_score(fresh) == (None, {SIGNAL: None, INDICATOR: None})
+
+
+def test_answer_item_reads_a_stored_score():
+    assert answer_item(20, "4") == (20, 0.75)
+    assert answer_item(20, False) == (20, None)
+    assert answer_item(20, None) == (20, None)
 
 
 def test_score_fraction_bounds():

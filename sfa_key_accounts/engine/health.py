@@ -1,36 +1,49 @@
-"""Relationship health of a key account: one 0-100 score and its breakdown (docs/method.md §1.6).
+"""Relationship health of a key account and the customer status analysis of a person
+(docs/method.md §1.6): 0-100 scores from weighted answers.
 
-The score rolls up four parts, each itself 0-100:
+A plan's health rolls up two parts (:data:`PLAN_KINDS`), each itself 0-100:
 
 ``signal``
     the ten relationship-strength signals ("tells you the faults of your products", ...):
     weight of the signals present / weight of all signals x 100. A checklist cannot tell
     "none of these is true" from "not looked at yet", so while no signal is ticked the part
     is not assessed (None), never 0.
-``willingness`` and ``quality``
-    the customer status analysis (willingness and quality assessments), and
 ``indicator``
     the account evaluation indicator system: each answer is a 1-5 score, worth
     (score - 1) / 4 of its weight; part = sum of those / weight of the answered items x 100.
     Unanswered items are left out (an assessment in progress is not a bad assessment).
 
 Health = the weighted mean of the parts that have data, with :data:`PART_WEIGHTS`
-(signals 40, willingness 15, quality 15, indicators 30). A part with no data is left out and
-the other weights renormalised; with no data at all the health is ``None`` (not assessed),
-which callers must show and aggregate as empty, never as 0.
+(signals 40, indicators 30: an addon default, not from the course, so signals weigh 4/7 and
+indicators 3/7). A part with no data is left out and the other weight renormalised; with no
+data at all the health is ``None`` (not assessed), which callers must show and aggregate as
+empty, never as 0.
 
-Worked example: 3 of 10 equally weighted signals present -> 30; willingness answered 5 and
-3 on two items of weight 50 -> (1 x 50 + 0.5 x 50) / 100 x 100 = 75; quality not answered;
-indicators 4 and 2 on weights 60 and 40 -> (0.75 x 60 + 0.25 x 40) / 100 x 100 = 55;
-health = (40 x 30 + 15 x 75 + 30 x 55) / (40 + 15 + 30) = 3975 / 85 = 46.76.
+Worked example: 3 of 10 equally weighted signals present -> 30; indicators 4 and 2 on
+weights 60 and 40 -> (0.75 x 60 + 0.25 x 40) / 100 x 100 = 55;
+health = (40 x 30 + 30 x 55) / (40 + 30) = 2850 / 70 = 40.71.
+
+The customer status analysis (客户状态分析表, :data:`STATUS_KINDS`) is about a person of the
+buying centre, not the account, and is not part of the health: a stakeholder's
+``willingness`` (客户意愿评估) and ``quality`` (客户素质评估, their character and standing)
+are each a part of its own, scored as the indicators are (:func:`status_scores`).
+
+Worked example: willingness answered 5, 5, 4 and 3 on four of the ten questions of weight
+10, the other six unanswered -> (1 + 1 + 0.75 + 0.5) x 10 / 40 x 100 = 81.25; quality all
+ten answered 3 -> 50.
 """
 
 SIGNAL = "signal"
 WILLINGNESS = "willingness"
 QUALITY = "quality"
 INDICATOR = "indicator"
+# every kind of criterion (the question bank's selection)
 KINDS = (SIGNAL, WILLINGNESS, QUALITY, INDICATOR)
-PART_WEIGHTS = {SIGNAL: 40, WILLINGNESS: 15, QUALITY: 15, INDICATOR: 30}
+# the parts of an account plan's health
+PLAN_KINDS = (SIGNAL, INDICATOR)
+# the customer status analysis of a stakeholder
+STATUS_KINDS = (WILLINGNESS, QUALITY)
+PART_WEIGHTS = {SIGNAL: 40, INDICATOR: 30}
 
 MIN_SCORE, MAX_SCORE = 1, 5
 
@@ -42,6 +55,12 @@ def score_fraction(score):
     if not MIN_SCORE <= score <= MAX_SCORE:
         raise ValueError(f"score {score!r} outside {MIN_SCORE}-{MAX_SCORE}")
     return (score - MIN_SCORE) / (MAX_SCORE - MIN_SCORE)
+
+
+def answer_item(weight, score):
+    """A 1-5 answer as a part item ``(weight, fraction)``; ``score`` as a selection stores it
+    ("1" to "5", or empty: unanswered)."""
+    return weight, score_fraction(int(score) if score else None)
 
 
 def part_score(items):
@@ -77,9 +96,10 @@ def health_score(parts, part_weights=None):
 
     :param parts: mapping kind -> list of ``(weight, fraction)`` items (see :func:`part_score`).
     :param part_weights: mapping kind -> weight of that part (default :data:`PART_WEIGHTS`).
-    :return: ``(health, breakdown)``: health 0-100 or None; breakdown kind -> score or None.
+    :return: ``(health, breakdown)``: health 0-100 or None; breakdown kind -> score or None,
+        for the kinds of :data:`PLAN_KINDS` (other kinds of ``parts`` are left out).
     """
-    breakdown = {kind: part_score(parts.get(kind, ())) for kind in KINDS}
+    breakdown = {kind: part_score(parts.get(kind, ())) for kind in PLAN_KINDS}
     return health_of_breakdown(breakdown, part_weights), breakdown
 
 
@@ -92,6 +112,13 @@ def health_of_breakdown(breakdown, part_weights=None):
     if not scored or total <= 0:
         return None
     return sum(w * s for w, s in scored) / total
+
+
+def status_scores(parts):
+    """A stakeholder's customer status analysis: kind -> 0-100 score or None (not assessed)
+    for each kind of :data:`STATUS_KINDS`, from ``parts`` (kind -> ``(weight, fraction)``
+    items, as :func:`part_score` takes them)."""
+    return {kind: part_score(parts.get(kind, ())) for kind in STATUS_KINDS}
 
 
 def weight_total_problems(weights_by_kind):

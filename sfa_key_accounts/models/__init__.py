@@ -17,6 +17,7 @@ from . import sfa_account_plan_assessment
 from . import sfa_buying_role
 from . import sfa_influence_source
 from . import sfa_stakeholder
+from . import sfa_stakeholder_assessment
 from . import sfa_deal_contact
 from . import sfa_value_line_mixin
 from . import sfa_value_worksheet

@@ -1,7 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from ..engine import health
@@ -12,8 +12,8 @@ LIVE_STATES = ("active", "review")
 HEALTH_FIELDS = (
     "health_score",
     "health_assessed",
-    *(f"health_{kind}" for kind in health.KINDS),
-    *(f"health_{kind}_assessed" for kind in health.KINDS),
+    *(f"health_{kind}" for kind in health.PLAN_KINDS),
+    *(f"health_{kind}_assessed" for kind in health.PLAN_KINDS),
 )
 # the answers' columns the health is computed from
 ASSESSMENT_FIELDS = ["plan_id", "kind", "weight", "present", "score"]
@@ -109,18 +109,6 @@ class SfaAccountPlan(models.Model):
         "Strength Signals",
         domain=[("kind", "=", health.SIGNAL)],
     )
-    willingness_ids = fields.One2many(
-        "sfa.account.plan.assessment",
-        "plan_id",
-        "Willingness Assessment",
-        domain=[("kind", "=", health.WILLINGNESS)],
-    )
-    quality_ids = fields.One2many(
-        "sfa.account.plan.assessment",
-        "plan_id",
-        "Quality Assessment",
-        domain=[("kind", "=", health.QUALITY)],
-    )
     indicator_ids = fields.One2many(
         "sfa.account.plan.assessment",
         "plan_id",
@@ -133,19 +121,11 @@ class SfaAccountPlan(models.Model):
     health_signal = NullableFloat(
         "Strength Signals Score", compute="_compute_health", store=True, aggregator="avg"
     )
-    health_willingness = NullableFloat(
-        "Willingness Score", compute="_compute_health", store=True, aggregator="avg"
-    )
-    health_quality = NullableFloat(
-        "Quality Score", compute="_compute_health", store=True, aggregator="avg"
-    )
     health_indicator = NullableFloat(
         "Evaluation Score", compute="_compute_health", store=True, aggregator="avg"
     )
     health_assessed = fields.Boolean(compute="_compute_health", store=True, index=True)
     health_signal_assessed = fields.Boolean(compute="_compute_health", store=True)
-    health_willingness_assessed = fields.Boolean(compute="_compute_health", store=True)
-    health_quality_assessed = fields.Boolean(compute="_compute_health", store=True)
     health_indicator_assessed = fields.Boolean(compute="_compute_health", store=True)
     health_label = fields.Char(
         compute="_compute_health_label", help="Says 'Not assessed' where the health is empty."
@@ -215,7 +195,7 @@ class SfaAccountPlan(models.Model):
         100 x the answered weighted fractions / the answered weights, empty when those weigh
         nothing; the health is the parts' weighted mean over the parts that have a score.
         The arithmetic is the engine's, in its order, in double precision."""
-        kinds = [k for k in health.KINDS if k != health.SIGNAL]
+        kinds = [k for k in health.PLAN_KINDS if k != health.SIGNAL]
         weight = SQL("COALESCE(a.weight, 0)")
         fraction = SQL(
             "((a.score::int - %s)::float8 / %s)",
@@ -255,11 +235,11 @@ class SfaAccountPlan(models.Model):
                 weighted=SQL.identifier(f"{kind}_weighted"),
                 kind=SQL.identifier(kind),
             )
-            for kind in health.KINDS
+            for kind in health.PLAN_KINDS
         ]
         weighted_sum = SQL(" + ").join(
             SQL("COALESCE(%s * %s, 0)", health.PART_WEIGHTS[kind], SQL.identifier(kind))
-            for kind in health.KINDS
+            for kind in health.PLAN_KINDS
         )
         weight_sum = SQL(" + ").join(
             SQL(
@@ -267,7 +247,7 @@ class SfaAccountPlan(models.Model):
                 SQL.identifier(kind),
                 health.PART_WEIGHTS[kind],
             )
-            for kind in health.KINDS
+            for kind in health.PLAN_KINDS
         )
         return SQL(
             """
@@ -299,7 +279,7 @@ class SfaAccountPlan(models.Model):
             weighted_sum=weighted_sum,
             kinds=SQL(", ").join(
                 SQL("%s AS %s", SQL.identifier(kind), SQL.identifier(f"health_{kind}"))
-                for kind in health.KINDS
+                for kind in health.PLAN_KINDS
             ),
             assessed=SQL(", ").join(
                 SQL(
@@ -307,31 +287,30 @@ class SfaAccountPlan(models.Model):
                     SQL.identifier(kind),
                     SQL.identifier(f"health_{kind}_assessed"),
                 )
-                for kind in health.KINDS
+                for kind in health.PLAN_KINDS
             ),
         )
 
     @staticmethod
     def _sfa_health_parts_in_memory(answers):
         """The parts' scores of answers not saved yet (the engine on their items)."""
-        parts = {kind: [] for kind in health.KINDS}
+        parts = {kind: [] for kind in health.PLAN_KINDS}
         signals = []
         for line in answers:
             if line.kind == health.SIGNAL:
                 signals.append((line.weight, line.present))
             elif line.kind in parts:
-                score = int(line.score) if line.score else None
-                parts[line.kind].append((line.weight, health.score_fraction(score)))
+                parts[line.kind].append(health.answer_item(line.weight, line.score))
         parts[health.SIGNAL] = health.signal_items(signals)  # the checklist as a whole
         return {kind: health.part_score(items) for kind, items in parts.items()}
 
     @staticmethod
     def _sfa_health_fields(parts):
         """The stored health fields from the parts' scores (kind -> score or None)."""
-        breakdown = {kind: parts.get(kind) for kind in health.KINDS}
+        breakdown = {kind: parts.get(kind) for kind in health.PLAN_KINDS}
         score = health.health_of_breakdown(breakdown)
         values = {"health_score": score, "health_assessed": score is not None}
-        for kind in health.KINDS:
+        for kind in health.PLAN_KINDS:
             values[f"health_{kind}"] = breakdown[kind]
             values[f"health_{kind}_assessed"] = breakdown[kind] is not None
         return values
@@ -534,8 +513,9 @@ class SfaAccountPlan(models.Model):
 
     # --- business methods -------------------------------------------------------------------
     def _sync_assessments(self):
-        """Give each plan one assessment line per active criterion of its company."""
-        criteria = self.env["sfa.health.criterion"].search([])
+        """Give each plan one assessment line per active criterion of its company, of the
+        plan's kinds (the status analysis is answered on the stakeholders)."""
+        criteria = self.env["sfa.health.criterion"].search([("kind", "in", health.PLAN_KINDS)])
         existing = {(line.plan_id.id, line.criterion_id.id) for line in self.assessment_ids}
         self.env["sfa.account.plan.assessment"].create(
             [
@@ -548,25 +528,7 @@ class SfaAccountPlan(models.Model):
         )
 
     def _check_criteria_weights(self):
-        for company in self.company_id:
-            criteria = self.env["sfa.health.criterion"].search(
-                [("company_id", "in", [company.id, False])]
-            )
-            weights = {kind: [] for kind in health.KINDS}
-            for criterion in criteria:
-                weights[criterion.kind].append(criterion.weight)
-            problems = health.weight_total_problems(weights)
-            if problems:
-                labels = dict(criteria._fields["kind"]._description_selection(self.env))
-                raise UserError(
-                    self.env._(
-                        "The weights of the health criteria must sum to 100 in each group: "
-                        "%(groups)s. Fix them in CRM > Configuration > Health Criteria.",
-                        groups=", ".join(
-                            f"{labels[kind]} = {total:g}" for kind, total in problems.items()
-                        ),
-                    )
-                )
+        self.env["sfa.health.criterion"]._sfa_check_weights(self.company_id, health.PLAN_KINDS)
 
     def _schedule_review(self):
         """One open review activity per plan, for its manager, on its next review date."""

@@ -11,7 +11,8 @@ SCORES = [
 
 class SfaAccountPlanAssessment(models.Model):
     """An answer to one health criterion on one plan: a tick for a strength signal, a 1-5
-    score for the assessments and indicators."""
+    score for an evaluation indicator. (The willingness and quality assessments are a
+    person's: ``sfa.stakeholder.assessment``.)"""
 
     _name = "sfa.account.plan.assessment"
     _description = "Account Plan Health Answer"
@@ -24,6 +25,7 @@ class SfaAccountPlanAssessment(models.Model):
     kind = fields.Selection(related="criterion_id.kind", store=True)
     weight = fields.Float(related="criterion_id.weight", store=True)
     sequence = fields.Integer(related="criterion_id.sequence", store=True)
+    source = fields.Selection(related="criterion_id.source")
     present = fields.Boolean(help="For a strength signal: is it true of this customer?")
     score = fields.Selection(SCORES, help="For an assessment or indicator: 1 (worst) to 5 (best).")
     note = fields.Char()

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .nullable_float import NullableFloat
 from .sfa_stakeholder import TIME_LEVELS
 
 ATTITUDES = [
@@ -73,6 +74,11 @@ class SfaDealContact(models.Model):
     time_spent = fields.Selection(TIME_LEVELS, default="0", required=True)
     suggested_time_spent = fields.Selection(related="stakeholder_id.suggested_time_spent")
     last_contact_date = fields.Datetime(related="stakeholder_id.last_contact_date")
+    # the person's customer status analysis, answered on the stakeholder
+    willingness_score = NullableFloat(related="stakeholder_id.willingness_score")
+    willingness_assessed = fields.Boolean(related="stakeholder_id.willingness_assessed")
+    quality_score = NullableFloat(related="stakeholder_id.quality_score")
+    quality_assessed = fields.Boolean(related="stakeholder_id.quality_assessed")
     company_id = fields.Many2one(related="lead_id.company_id", store=True, index=True)
 
     _sql_constraints = [

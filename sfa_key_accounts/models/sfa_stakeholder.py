@@ -2,7 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from ..engine import politics
+from ..engine import health, politics
+from .nullable_float import NullableFloat
 
 BUYING_STYLES = [
     ("value", "V - Value"),
@@ -111,6 +112,41 @@ class SfaStakeholder(models.Model):
         help="Suggested from the meetings and messages of the last 90 days.",
     )
 
+    # The customer status analysis (客户状态分析表, docs/method.md §1.6): the person's
+    # willingness and quality, each 0-100, or empty while none of its questions is answered
+    status_assessment_ids = fields.One2many(
+        "sfa.stakeholder.assessment", "stakeholder_id", "Status Analysis"
+    )
+    willingness_ids = fields.One2many(
+        "sfa.stakeholder.assessment",
+        "stakeholder_id",
+        "Willingness Assessment",
+        domain=[("kind", "=", health.WILLINGNESS)],
+    )
+    quality_ids = fields.One2many(
+        "sfa.stakeholder.assessment",
+        "stakeholder_id",
+        "Quality Assessment",
+        domain=[("kind", "=", health.QUALITY)],
+    )
+    willingness_score = NullableFloat(
+        "Willingness",
+        compute="_compute_status_scores",
+        store=True,
+        aggregator="avg",
+        help="Customer willingness assessment (客户意愿评估), 0-100: empty while not assessed.",
+    )
+    quality_score = NullableFloat(
+        "Quality",
+        compute="_compute_status_scores",
+        store=True,
+        aggregator="avg",
+        help="Customer quality assessment (客户素质评估): the person's character and standing, "
+        "0-100: empty while not assessed.",
+    )
+    willingness_assessed = fields.Boolean(compute="_compute_status_scores", store=True)
+    quality_assessed = fields.Boolean(compute="_compute_status_scores", store=True)
+
     _sql_constraints = [
         (
             "partner_account_unique",
@@ -124,6 +160,53 @@ class SfaStakeholder(models.Model):
         for stakeholder in self:
             if stakeholder.partner_id and not stakeholder.account_id:
                 stakeholder.account_id = stakeholder.partner_id.commercial_partner_id
+
+    @api.depends(
+        "status_assessment_ids.score",
+        "status_assessment_ids.weight",
+        "status_assessment_ids.kind",
+    )
+    def _compute_status_scores(self):
+        """The engine's part formula on each kind's answers (engine/health.py
+        ``status_scores``)."""
+        for stakeholder in self:
+            parts = {kind: [] for kind in health.STATUS_KINDS}
+            for answer in stakeholder.status_assessment_ids:
+                if answer.kind in parts:
+                    parts[answer.kind].append(health.answer_item(answer.weight, answer.score))
+            scores = health.status_scores(parts)
+            stakeholder.update(
+                {
+                    "willingness_score": scores[health.WILLINGNESS],
+                    "willingness_assessed": scores[health.WILLINGNESS] is not None,
+                    "quality_score": scores[health.QUALITY],
+                    "quality_assessed": scores[health.QUALITY] is not None,
+                }
+            )
+
+    def action_load_status_questions(self):
+        """Give each person one answer line per active question of the status analysis of
+        their company (those they have stay as they are)."""
+        self._sfa_load_status_questions()
+        return True
+
+    def _sfa_load_status_questions(self):
+        Criterion = self.env["sfa.health.criterion"]
+        Criterion._sfa_check_weights(self.company_id, health.STATUS_KINDS)
+        questions = Criterion.search([("kind", "in", health.STATUS_KINDS)])
+        existing = {
+            (answer.stakeholder_id.id, answer.criterion_id.id)
+            for answer in self.status_assessment_ids
+        }
+        self.env["sfa.stakeholder.assessment"].create(
+            [
+                {"stakeholder_id": stakeholder.id, "criterion_id": question.id}
+                for stakeholder in self
+                for question in questions
+                if question.company_id in (stakeholder.company_id, self.env["res.company"])
+                and (stakeholder.id, question.id) not in existing
+            ]
+        )
 
     @api.depends_context("sfa_lead_id")
     @api.depends(

@@ -22,6 +22,7 @@ from . import test_retier_concurrency
 from . import test_ranking_sql
 from . import test_map_widget
 from . import test_health_sql
+from . import test_status_analysis
 from . import test_map_sql
 from . import test_map_job_concurrency
 from . import test_read_only_forms

@@ -111,6 +111,13 @@ TABLE = {
         "create": ALL_KA + " other_company",
         "unlink": "rep " + KA_ADMINS,
     },
+    # a person's status analysis: read with the person, answered by whoever may edit them
+    "sfa.stakeholder.assessment": {
+        "read": ALL_KA + " other_company",
+        "write": "rep " + KA_ADMINS + " other_company",
+        "create": "rep " + KA_ADMINS + " other_company",
+        "unlink": "rep " + KA_ADMINS + " other_company",
+    },
     "sfa.deal.contact": {"read": DEAL, "write": DEAL, "create": DEAL, "unlink": DEAL},
     "sfa.value.worksheet": {"read": DEAL, "write": DEAL, "create": DEAL, "unlink": DEAL},
     # wizards (transient): only creating them is meaningful
@@ -322,6 +329,13 @@ class TestAccessTable(SfaCommon):
         cls.stakeholder = env["sfa.stakeholder"].create(
             {"partner_id": cls.person.id, "user_id": cls.user_rep.id}
         )
+        # questions shared by every company, as the people (of a customer of no company) are
+        cls.question, cls.late_question = env["sfa.health.criterion"].create(
+            [
+                {"name": name, "kind": "willingness"}
+                for name in ("Access question", "Question added later")
+            ]
+        )
         cls.lead = cls._lead("Access deal")
         cls.worksheet = env["sfa.value.worksheet"].create(
             {"name": "Access case", "lead_id": cls.lead.id}
@@ -436,6 +450,13 @@ class TestAccessTable(SfaCommon):
                 cls.stakeholder,
                 {"circle": "core"},
                 {"partner_id": cls.customer_contact.id},
+            ),
+            "sfa.stakeholder.assessment": (
+                env["sfa.stakeholder.assessment"].create(
+                    {"stakeholder_id": cls.stakeholder.id, "criterion_id": cls.question.id}
+                ),
+                {"score": "4"},
+                {"stakeholder_id": cls.stakeholder.id, "criterion_id": cls.late_question.id},
             ),
             "sfa.deal.contact": (
                 env["sfa.deal.contact"].create(

@@ -48,9 +48,16 @@ class TestAccountPlan(SfaCommon):
         return self.plan.assessment_ids.filtered(lambda a: a.kind == kind).sorted("sequence")
 
     def test_plan_gets_one_answer_per_criterion(self):
-        criteria = self.env["sfa.health.criterion"].search([])
+        criteria = self.env["sfa.health.criterion"].search(
+            [("kind", "in", ("signal", "indicator"))]
+        )
         self.assertEqual(len(self.plan.assessment_ids), len(criteria))
         self.assertEqual(len(self._answers("signal")), 10)
+        self.assertEqual(len(self._answers("indicator")), 5)
+        # the status analysis is a person's: no willingness or quality line on a plan
+        self.assertFalse(self._answers("willingness") | self._answers("quality"))
+        self.plan.action_sync_assessments()
+        self.assertEqual(set(self.plan.assessment_ids.mapped("kind")), {"signal", "indicator"})
         # nothing answered yet: not assessed, which is empty, not 0
         self.assertFalse(self.plan.health_assessed)
         self.assertIsNone(self.plan.health_score)
@@ -67,7 +74,7 @@ class TestAccountPlan(SfaCommon):
             {"partner_id": other.id, "company_id": self.company.id, "tier_id": self.tier_a.id}
         )
         plan = self._plan(name="Assessed plan", partner_id=other.id)
-        plan.assessment_ids.filtered(lambda a: a.kind == "willingness").write({"score": "2"})
+        plan.assessment_ids.filtered(lambda a: a.kind == "indicator").write({"score": "2"})
         plan.action_activate()
         self.assertAlmostEqual(assessed.health, 25.0)  # (2 - 1) / 4
         Account = self.env["sfa.key.account"]
@@ -85,9 +92,9 @@ class TestAccountPlan(SfaCommon):
         """A part without answers is empty: NULL in the column (so SQL AVG skips it), False
         over RPC (the web client shows an empty cell), left out of filters."""
         fresh = self._plan(name="Fresh", date_start=date(2027, 1, 1), date_end=date(2027, 12, 31))
-        # the plan under test: indicators all 1 -> 0 (a real, bad 0); willingness all 5 -> 100
+        # the plan under test: indicators all 1 -> 0 (a real, bad 0); 3 signals of 10 -> 30
         self._answers("indicator").write({"score": "1"})
-        self._answers("willingness").write({"score": "5"})
+        self._answers("signal")[:3].write({"present": True})
         plans = self.plan | fresh
         self.assertEqual(
             plans.read(
@@ -96,9 +103,6 @@ class TestAccountPlan(SfaCommon):
                     "health_assessed",
                     "health_signal",
                     "health_signal_assessed",
-                    "health_willingness",
-                    "health_quality",
-                    "health_quality_assessed",
                     "health_indicator",
                     "health_indicator_assessed",
                 ]
@@ -106,14 +110,11 @@ class TestAccountPlan(SfaCommon):
             [
                 {
                     "id": self.plan.id,
-                    # (15 x 100 + 30 x 0) / 45
-                    "health_score": 1500 / 45,
+                    # (40 x 30 + 30 x 0) / 70
+                    "health_score": 1200 / 70,
                     "health_assessed": True,
-                    "health_signal": False,
-                    "health_signal_assessed": False,
-                    "health_willingness": 100.0,
-                    "health_quality": False,
-                    "health_quality_assessed": False,
+                    "health_signal": 30.0,
+                    "health_signal_assessed": True,
                     "health_indicator": 0.0,
                     "health_indicator_assessed": True,
                 },
@@ -123,9 +124,6 @@ class TestAccountPlan(SfaCommon):
                     "health_assessed": False,
                     "health_signal": False,
                     "health_signal_assessed": False,
-                    "health_willingness": False,
-                    "health_quality": False,
-                    "health_quality_assessed": False,
                     "health_indicator": False,
                     "health_indicator_assessed": False,
                 },
@@ -137,16 +135,16 @@ class TestAccountPlan(SfaCommon):
             [fresh.id],
         )
         self.assertEqual(self.cr.fetchall(), [(None, None)])
-        # averages (pivot, graph, list groups) leave the fresh plan out: 33.33, not 16.67
+        # averages (pivot, graph, list groups) leave the fresh plan out: 17.14, not 8.57
         [[average, indicator_average]] = self.env["sfa.account.plan"]._read_group(
             [("id", "in", plans.ids)], [], ["health_score:avg", "health_indicator:avg"]
         )
-        self.assertAlmostEqual(average, 1500 / 45)
+        self.assertAlmostEqual(average, 1200 / 70)
         self.assertEqual(indicator_average, 0.0)
         [group] = self.env["sfa.account.plan"].read_group(
             [("id", "in", plans.ids)], ["health_score"], []
         )
-        self.assertAlmostEqual(group["health_score"], 1500 / 45)
+        self.assertAlmostEqual(group["health_score"], 1200 / 70)
         # the search view's filters do not count "not assessed" as a low health
         low, not_assessed = (
             self._filter_domain("filter_health_low"),
@@ -178,23 +176,24 @@ class TestAccountPlan(SfaCommon):
         self.assertFalse(self.plan.health_label)
 
     def test_health_formula_and_one_answer(self):
-        # 3 of the 10 signals (10 each) -> 30; willingness all answered 3 -> 50;
-        # quality unanswered; indicators all 5 -> 100.
-        # health = (40 x 30 + 15 x 50 + 30 x 100) / 85 = 4950 / 85 = 58.235...
+        # the worked example of docs/method.md §1.6: 3 of the 10 signals (10 each) -> 30;
+        # indicators 4 on the first (30) and second (20), 2 on the others (20, 15, 15):
+        # (0.75 x 50 + 0.25 x 50) / 100 -> 50; health = (40 x 30 + 30 x 50) / 70 = 38.571...
         self._answers("signal")[:3].write({"present": True})
-        self._answers("willingness").write({"score": "3"})
-        self._answers("indicator").write({"score": "5"})
+        self._answers("indicator")[:2].write({"score": "4"})
+        self._answers("indicator")[2:].write({"score": "2"})
         self.assertAlmostEqual(self.plan.health_signal, 30.0)
-        self.assertAlmostEqual(self.plan.health_willingness, 50.0)
-        self.assertAlmostEqual(self.plan.health_indicator, 100.0)
-        self.assertAlmostEqual(self.plan.health_score, 4950 / 85)
-        # One more signal (weight 10): signals 30 -> 40, health + 40 x 10 / 85
+        self.assertAlmostEqual(self.plan.health_indicator, 50.0)
+        self.assertAlmostEqual(self.plan.health_score, 2700 / 70)
+        self.assertAlmostEqual(self.plan.health_score, 38.5714286)
+        self.assertNotIn("health_willingness", self.plan._fields)
+        # One more signal (weight 10): signals 30 -> 40, health + 40 x 10 / 70
         self._answers("signal")[3].present = True
-        self.assertAlmostEqual(self.plan.health_score, 5350 / 85)
+        self.assertAlmostEqual(self.plan.health_score, 3100 / 70)
         # the customer shows its current plan's health
         self.plan.action_activate()
         self.assertEqual(self.key_account.current_plan_id, self.plan)
-        self.assertAlmostEqual(self.key_account.health, 5350 / 85)
+        self.assertAlmostEqual(self.key_account.health, 3100 / 70)
 
     def test_bulk_recompute_writes_only_changed_plans(self):
         """A criterion's weight changes: the bulk recompute gives the figures the formula

@@ -392,8 +392,8 @@ class TestPlanDatesAndCurrentPlan(SfaCommon):
     def test_current_plan_and_health_follow_activation_review_and_closing(self):
         plan_2026 = self._plan("2026", date(2026, 1, 1), date(2026, 12, 31))
         plan_2027 = self._plan("2027", date(2027, 1, 1), date(2027, 12, 31))
-        self._answer_all(plan_2026, "willingness", 5)  # willingness 100 -> health 100
-        self._answer_all(plan_2027, "willingness", 1)  # willingness 0 -> health 0
+        self._answer_all(plan_2026, "indicator", 5)  # indicators 100 -> health 100
+        self._answer_all(plan_2027, "indicator", 1)  # indicators 0 -> health 0
         account = self.key_account
 
         def current():
@@ -408,10 +408,10 @@ class TestPlanDatesAndCurrentPlan(SfaCommon):
         self.assertEqual(current(), (plan_2027, 0.0))  # two live: the latest start
         plan_2027.action_close()
         self.assertEqual(current(), (plan_2026, 100.0))
-        # "Has used similar products" (weight 20 of 100) from 5 to 3:
-        # (20 x 0.5 + 80 x 1) / 100 x 100 = 90
-        self._answer(plan_2026, "health_willingness_01", 3)
-        self.assertEqual(current(), (plan_2026, 90.0))
+        # "Revenue contribution" (weight 30 of 100) from 5 to 3:
+        # (30 x 0.5 + 70 x 1) / 100 x 100 = 85
+        self._answer(plan_2026, "health_indicator_01", 3)
+        self.assertEqual(current(), (plan_2026, 85.0))
         plan_2026.action_close()
         self.assertEqual(current(), (plan_2027, 0.0))  # nothing live: the latest start again
         self.assertTrue(account.health_assessed)
@@ -427,15 +427,15 @@ class TestPlanDatesAndCurrentPlan(SfaCommon):
     def test_health_follows_the_weights_of_the_criteria(self):
         plan = self._plan("2026", date(2026, 1, 1), date(2026, 12, 31))
         plan.action_activate()
-        self._answer(plan, "health_willingness_01", 5)  # weight 20, 5 -> 1
-        self._answer(plan, "health_willingness_02", 1)  # weight 15, 1 -> 0
-        # (20 x 1 + 15 x 0) / 35 x 100 = 57.142857...
-        self.assertAlmostEqual(plan.health_score, 400 / 7)
-        self.assertAlmostEqual(self.key_account.health, 400 / 7)
-        # a manager lowers "Knows our products" from 15 to 5: 20 / 25 x 100 = 80
-        self.env.ref("sfa_key_accounts.health_willingness_02").weight = 5
-        self.assertAlmostEqual(plan.health_score, 80.0)
-        self.assertAlmostEqual(self.key_account.health, 80.0)
+        self._answer(plan, "health_indicator_01", 5)  # weight 30, 5 -> 1
+        self._answer(plan, "health_indicator_02", 1)  # weight 20, 1 -> 0
+        # (30 x 1 + 20 x 0) / 50 x 100 = 60
+        self.assertAlmostEqual(plan.health_score, 60.0)
+        self.assertAlmostEqual(self.key_account.health, 60.0)
+        # a manager lowers "Growth potential" from 20 to 10: 30 / 40 x 100 = 75
+        self.env.ref("sfa_key_accounts.health_indicator_02").weight = 10
+        self.assertAlmostEqual(plan.health_score, 75.0)
+        self.assertAlmostEqual(self.key_account.health, 75.0)
 
     # --- one company's plans ---------------------------------------------------------------
     def test_live_plan_rule_and_objectives_stay_in_their_company(self):

@@ -11,7 +11,7 @@ from odoo.addons.sfa_key_accounts.engine import health
 
 from .common import SfaCommon
 
-PART_FIELDS = [f"health_{kind}" for kind in health.KINDS]
+PART_FIELDS = [f"health_{kind}" for kind in health.PLAN_KINDS]
 
 
 @tagged("post_install", "-at_install")
@@ -85,52 +85,55 @@ class TestHealthSqlMatchesEngine(SfaCommon):
         plans, accounts = self._plans(5, "Hand Worked")
         worked, nothing, zero, weightless, null_weight = plans
         answers = {}
-        # 3 of 10 signals of weight 10 -> 30; willingness 5 and 3 on 50 and 50 -> 75; quality
-        # not answered; indicators 4 and 2 on 60 and 40 -> 55; (40x30 + 15x75 + 30x55) / 85
+        # 3 of 10 signals of weight 10 -> 30; indicators 4 and 2 on 60 and 40 -> 55;
+        # (40 x 30 + 30 x 55) / 70 = 2850 / 70. Willingness answers left on the plan from
+        # before 1.6 (the status analysis is a person's now) count for nothing.
         for i, a in enumerate(self._answers(worked, health.SIGNAL)):
             answers[a] = (10, i < 3, None)
-        for a, vals in zip(
-            self._answers(worked, health.WILLINGNESS),
-            ((50, False, "5"), (50, False, "3")),
-            strict=False,
-        ):
-            answers[a] = vals
         for a, vals in zip(
             self._answers(worked, health.INDICATOR),
             ((60, False, "4"), (40, False, "2")),
             strict=False,
         ):
             answers[a] = vals
-        # quality all 1 of 5, nothing else answered: health 0, which is assessed (not empty)
-        for a in self._answers(zero, health.QUALITY):
+        leftovers = self.env["sfa.account.plan.assessment"].create(
+            [
+                {"plan_id": worked.id, "criterion_id": self.env.ref(f"sfa_key_accounts.{x}").id}
+                for x in ("status_willingness_01", "status_quality_01")
+            ]
+        )
+        answers[leftovers[0]] = (50, False, "5")
+        answers[leftovers[1]] = (50, False, "1")
+        # indicators all 1 of 5, nothing else answered: health 0, which is assessed (not empty)
+        for a in self._answers(zero, health.INDICATOR):
             answers[a] = (20, False, "1")
         # signals ticked and indicators answered, but all weighing nothing: not assessed
         for a in self._answers(weightless, health.SIGNAL):
             answers[a] = (0, True, None)
         for a in self._answers(weightless, health.INDICATOR):
             answers[a] = (0, False, "5")
-        # an answer without weight weighs nothing: willingness (0 x 1 + 10 x 0.5) / 10 = 50
+        # an answer without weight weighs nothing: indicators (0 x 1 + 10 x 0.5) / 10 = 50
         for a, vals in zip(
-            self._answers(null_weight, health.WILLINGNESS),
+            self._answers(null_weight, health.INDICATOR),
             ((None, False, "5"), (10, False, "3")),
             strict=False,
         ):
             answers[a] = vals
         self._store(plans, answers)
         expected = self._assert_sql_equals_engine(plans, accounts)
-        self.assertAlmostEqual(expected[worked]["health_score"], 3975 / 85)
-        self.assertEqual([expected[worked][f] for f in PART_FIELDS], [30.0, 75.0, None, 55.0])
+        self.assertAlmostEqual(expected[worked]["health_score"], 2850 / 70)
+        self.assertEqual([expected[worked][f] for f in PART_FIELDS], [30.0, 55.0])
         self.assertIsNone(expected[nothing]["health_score"])
         self.assertFalse(expected[nothing]["health_assessed"])
         self.assertEqual(expected[zero]["health_score"], 0.0)
         self.assertTrue(expected[zero]["health_assessed"])
         self.assertEqual(
-            [expected[weightless][f] for f in ("health_score", *PART_FIELDS)], [None] * 5
+            [expected[weightless][f] for f in ("health_score", *PART_FIELDS)], [None] * 3
         )
-        self.assertEqual(expected[null_weight]["health_willingness"], 50.0)
+        self.assertEqual(expected[null_weight]["health_indicator"], 50.0)
         self.assertEqual(expected[null_weight]["health_score"], 50.0)
-        self.assertAlmostEqual(worked.health_score, 3975 / 85)
-        self.assertAlmostEqual(accounts[0].health, 3975 / 85)
+        self.assertAlmostEqual(worked.health_score, 2850 / 70)
+        self.assertAlmostEqual(accounts[0].health, 2850 / 70)
 
     def test_random_answers(self):
         rng = random.Random(20261211)
@@ -138,7 +141,7 @@ class TestHealthSqlMatchesEngine(SfaCommon):
         weights = (None, 0, 0.5, 2.5, 7.3, 10, 12.25, 33.33, 50, 100)
         answers = {}
         for plan in plans:
-            for kind in health.KINDS:
+            for kind in health.PLAN_KINDS:
                 # per part: nothing answered, some answers or all of them
                 share = rng.choice((0, 0.3, 0.7, 1))
                 for a in self._answers(plan, kind):

@@ -165,8 +165,10 @@ class TestReports(SfaCommon):
         self.assertIn("Relationship health: 75 / 100", text)
         self.assertIn("Evaluation indicators 75", text)
         self.assertIn("Health 75", text)
-        # signals, willingness and quality are still not assessed
-        self.assertEqual(text.count("Not assessed"), 3)
+        # the signals are still not assessed; willingness and quality are a person's, not in
+        # the plan's health any more
+        self.assertEqual(text.count("Not assessed"), 1)
+        self.assertNotIn("Willingness", text)
 
     def test_swot_prints_in_swot_order(self):
         """S-W-O-T, as the quadrants are named, not by the alphabet of their keys; the third
