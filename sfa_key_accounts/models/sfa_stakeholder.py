@@ -36,7 +36,8 @@ class SfaStakeholder(models.Model):
 
     _name = "sfa.stakeholder"
     _description = "Stakeholder"
-    _inherit = ["mail.thread", "sfa.access.mixin"]
+    _inherit = ["mail.thread", "sfa.access.mixin", "sfa.edit.guard.mixin"]
+    _sfa_edit_buttons = ("action_load_status_questions",)
     _order = "account_id, name, id"
     _rec_name = "name"
 

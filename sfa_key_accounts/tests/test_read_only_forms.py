@@ -82,3 +82,19 @@ class TestReadOnlyForms(SfaCommon):
         self.assertIsNone(
             arch.xpath("//button[@name='action_view_plans']")[0].get("invisible"),
         )
+
+    def test_stakeholder_of_a_colleague_is_read_only(self):
+        """Every rep reads the company's stakeholders; only the owner (or anyone, while it
+        has none) and the reps of the deals the person is on edit them."""
+        olga = self.env["res.partner"].create({"name": "Owned Olga", "parent_id": self.customer.id})
+        person = self.env["sfa.stakeholder"].create(
+            {"partner_id": olga.id, "user_id": self.user_rep_all.id}
+        )
+        self.assertIs(self._web_read(person, self.user_rep)["sfa_can_edit"], False)
+        self.assertIs(self._web_read(person, self.user_rep_all)["sfa_can_edit"], True)
+        arch = self._arch("sfa.stakeholder", self.user_rep)
+        self.assertEqual(
+            arch.xpath("//field[@name='partner_id']")[0].get("readonly"), "not sfa_can_edit"
+        )
+        button = arch.xpath("//button[@name='action_load_status_questions']")[0]
+        self.assertIn("not sfa_can_edit", button.get("invisible"))
