@@ -2,7 +2,7 @@
     "name": "Key Accounts",
     "summary": "Key-account selling in the CRM: 80/20 selection, account plans, "
     "relationship health, targets, reviews and incentive pay",
-    "version": "18.0.1.5.0",
+    "version": "18.0.1.6.0",
     "category": "Sales/CRM",
     "author": "SFA Key Accounts contributors",
     "website": "https://github.com/sfa-key-accounts/sfa_key_accounts",
