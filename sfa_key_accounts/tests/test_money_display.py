@@ -55,6 +55,16 @@ class TestMoneyDisplay(SfaCommon):
         self._assert_money(listed)
         # revenue and deal counts side by side: no total
         self.assertIsNone(listed.get("sum"))
+        # the split and adjust wizards show the target's money the same way
+        split = self.env["sfa.sales.target.split"].create({"target_id": revenue.id})
+        self.assertEqual(split.money_currency_id, self.env.ref("base.USD"))
+        for model, xpath in (
+            ("sfa.sales.target.split", "//group/field[@name='amount']"),
+            ("sfa.sales.target.split", "//field[@name='lines_total']"),
+            ("sfa.sales.target.split", "//field[@name='line_ids']/list/field[@name='amount']"),
+            ("sfa.sales.target.adjust", "//field[@name='new_amount']"),
+        ):
+            self._assert_money(self._node(model, "form", xpath))
 
     def test_objective_figures_in_the_plan_currency_for_money_measures(self):
         customer = self._customers("Objective Co")

@@ -25,6 +25,7 @@ class SfaSalesTargetSplitLine(models.TransientModel):
     industry_id = fields.Many2one("res.partner.industry")
     weight = fields.Float(readonly=True, digits=(16, 2))
     amount = fields.Float(digits=(16, 2))
+    money_currency_id = fields.Many2one(related="wizard_id.money_currency_id")
 
     def _child_values(self):
         """The values of the child target this line stands for."""

@@ -13,6 +13,7 @@ class SfaSalesTargetWizard(models.AbstractModel):
         "sfa.sales.target", "Sales Target", required=True, ondelete="cascade"
     )
     currency_id = fields.Many2one(related="target_id.currency_id")
+    money_currency_id = fields.Many2one(related="target_id.money_currency_id")
     amount = fields.Float(related="target_id.amount", string="Current Target")
 
     @api.model_create_multi
