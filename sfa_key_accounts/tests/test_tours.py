@@ -223,6 +223,28 @@ class TestTours(HttpCase):
         self.assertEqual(ws.differentiator_ids.advantage, 12)  # 4 x (5 - 2)
         self.assertEqual((lead.likely_net_value, lead.likely_roi), (9000.0, 75.0))
 
+    def test_status_analysis_tour(self):
+        rep = mail_new_test_user(
+            self.env,
+            login="sfa_status_rep",
+            name="Stan Rep",
+            groups="sales_team.group_sale_salesman",
+        )
+        account = self.env["res.partner"].create({"name": "Status Buyer", "is_company": True})
+        buyer = self.env["res.partner"].create({"name": "Bo Buyer", "parent_id": account.id})
+        person = self.env["sfa.stakeholder"].create({"partner_id": buyer.id, "user_id": rep.id})
+        self.start_tour(
+            f"/odoo/stakeholders/{person.id}", "sfa_status_analysis_tour", login="sfa_status_rep"
+        )
+        self.assertEqual(len(person.status_assessment_ids), 20)
+        answered = person.status_assessment_ids.filtered("score")
+        self.assertEqual(
+            (answered.criterion_id.name, answered.score),
+            ("Have they used similar products?", "5"),
+        )
+        # one answer, the best (5 -> worth all its weight): 100; quality not assessed yet
+        self.assertEqual((person.willingness_score, person.quality_assessed), (100.0, False))
+
     def test_sales_target_tour(self):
         leader = _salesman(self.env, "sfa_tour_lou", "Tour Leader Lou")
         amy = _salesman(self.env, "sfa_tour_amy", "Tour Rep Amy")
