@@ -1800,15 +1800,68 @@ class DealForm(HotPath):
 # --- 8. attainment ------------------------------------------------------------------------------
 def attainment_sql(today):
     """Achieved, same period last year, attainment, growth, expected by today and pace of
-    every sales target, in one statement (README "Targets", engine/targets.py)."""
+    every sales target, in one statement (README "Targets", engine/targets.py). The targets
+    without a dimension whose measure adds up are summed in one pass over the closed deals,
+    by salesperson, team and company and by the stretches between the days where periods
+    start or end (each period adds up its stretches); the others join their own deals."""
     return SQL(
         """
-        WITH target AS (
+        WITH target AS MATERIALIZED (
             SELECT id, company_id, user_id, team_id, measure, tag_id, country_id, state_id,
                    tier_id, industry_id, date_from, date_to, market_size, amount, parent_id,
                    (date_from - INTERVAL '1 year')::date AS ly_from,
-                   (date_to - INTERVAL '1 year')::date AS ly_to
+                   (date_to - INTERVAL '1 year')::date AS ly_to,
+                   -- summed by owner in one pass over the deals: no dimension, and a measure
+                   -- that adds up
+                   (measure IN ('won_revenue', 'won_count', 'win_rate', 'market_share')
+                    AND tag_id IS NULL AND country_id IS NULL AND state_id IS NULL
+                    AND tier_id IS NULL AND industry_id IS NULL) AS summed
               FROM sfa_sales_target
+        ),
+        period AS MATERIALIZED (
+            -- [day_from, day_end) of the period and of the same period a year before (which
+            -- ends where the period starts)
+            SELECT t.id, t.company_id, TRUE AS current, t.date_from AS day_from,
+                   GREATEST(t.date_to + 1, t.date_from) AS day_end,
+                   COALESCE(t.user_id, t.team_id, 0) AS owner,
+                   CASE WHEN t.user_id IS NOT NULL THEN 1 WHEN t.team_id IS NOT NULL THEN 2
+                        ELSE 3 END AS kind
+              FROM target t WHERE t.summed
+            UNION ALL
+            SELECT t.id, t.company_id, FALSE, t.ly_from,
+                   GREATEST(LEAST(t.ly_to + 1, t.date_from), t.ly_from),
+                   COALESCE(t.user_id, t.team_id, 0),
+                   CASE WHEN t.user_id IS NOT NULL THEN 1 WHEN t.team_id IS NOT NULL THEN 2
+                        ELSE 3 END
+              FROM target t WHERE t.summed
+        ),
+        edge AS (
+            SELECT ARRAY(SELECT day_from FROM period UNION SELECT day_end FROM period
+                         ORDER BY 1) AS days
+        ),
+        stretch AS MATERIALIZED (
+            -- the closed deals by salesperson, team and stretch between period edges
+            SELECT l.company_id, l.user_id, l.team_id,
+                   width_bucket(l.date_closed::date, (SELECT days FROM edge)) AS stretch,
+                   COALESCE(SUM(l.expected_revenue) FILTER (WHERE l.active), 0) AS won_revenue,
+                   COUNT(*) FILTER (WHERE l.active) AS won_count,
+                   COUNT(*) FILTER (WHERE NOT l.active) AS lost_count
+              FROM crm_lead l
+             WHERE l.type = 'opportunity' AND l.date_closed IS NOT NULL
+               AND (l.active AND l.stage_id IN (SELECT id FROM crm_stage WHERE is_won)
+                    OR NOT l.active AND l.probability = 0)
+          GROUP BY 1, 2, 3, 4
+        ),
+        owner_stretch AS MATERIALIZED (
+            SELECT company_id,
+                   CASE GROUPING(user_id, team_id) WHEN 1 THEN 1 WHEN 2 THEN 2 ELSE 3 END
+                       AS kind,
+                   CASE GROUPING(user_id, team_id) WHEN 1 THEN user_id WHEN 2 THEN team_id
+                        ELSE 0 END AS owner,
+                   stretch, SUM(won_revenue) AS won_revenue, SUM(won_count) AS won_count,
+                   SUM(lost_count) AS lost_count
+              FROM stretch
+          GROUP BY company_id, stretch, GROUPING SETS ((user_id), (team_id), ())
         ),
         deal AS (
             %(personal)s
@@ -1824,6 +1877,14 @@ def attainment_sql(today):
                    COUNT(*) FILTER (WHERE lost) AS lost_count,
                    COUNT(DISTINCT partner_id) FILTER (WHERE new_customer) AS new_customers
               FROM deal GROUP BY target_id, current
+            UNION ALL
+            SELECT p.id, p.current, SUM(o.won_revenue), SUM(o.won_count), SUM(o.lost_count), 0
+              FROM period p
+              JOIN owner_stretch o
+                ON o.company_id = p.company_id AND o.kind = p.kind AND o.owner = p.owner
+               AND o.stretch >= width_bucket(p.day_from, (SELECT days FROM edge))
+               AND o.stretch < width_bucket(p.day_end, (SELECT days FROM edge))
+          GROUP BY p.id, p.current
         ),
         value AS (
             SELECT a.target_id, a.current,
@@ -1902,11 +1963,16 @@ def attainment_sql(today):
           FROM expected
         """,
         today=today,
-        personal=target_deals(SQL("l.user_id = t.user_id"), SQL("t.user_id IS NOT NULL")),
-        team=target_deals(
-            SQL("l.team_id = t.team_id"), SQL("t.user_id IS NULL AND t.team_id IS NOT NULL")
+        personal=target_deals(
+            SQL("l.user_id = t.user_id"), SQL("NOT t.summed AND t.user_id IS NOT NULL")
         ),
-        company=target_deals(SQL("TRUE"), SQL("t.user_id IS NULL AND t.team_id IS NULL")),
+        team=target_deals(
+            SQL("l.team_id = t.team_id"),
+            SQL("NOT t.summed AND t.user_id IS NULL AND t.team_id IS NOT NULL"),
+        ),
+        company=target_deals(
+            SQL("TRUE"), SQL("NOT t.summed AND t.user_id IS NULL AND t.team_id IS NULL")
+        ),
     )
 
 
@@ -1964,7 +2030,9 @@ class Attainment(HotPath):
         "Attainment of every sales target: `sfa.sales.target.search([]).read([achieved, last "
         "year, attainment, growth, expected by today, pace])`, after one warm-up read. Floor: "
         "one SELECT computing the same figures (won / lost deals of the owner in the period and "
-        "a year before, dimensions, first wins, seasonality of splits by period)."
+        "a year before, dimensions, first wins, seasonality of splits by period); the targets "
+        "without a dimension whose measure adds up summed in one pass over the deals by owner "
+        "and by the stretches between period bounds, as the addon reads them."
     )
 
     def prepare(self):

@@ -24,3 +24,4 @@ from . import test_map_widget
 from . import test_health_sql
 from . import test_map_sql
 from . import test_map_job_concurrency
+from . import test_target_progress_sql
