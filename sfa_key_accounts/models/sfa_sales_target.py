@@ -287,11 +287,11 @@ def _half_up_sql(dividend, divisor):
     return SQL("ROUND(ROUND(ROUND(%s, 60) / %s, 50), 2)", dividend, divisor)
 
 
-def progress_sql(figures, today):
+def progress_sql(figures, ids, today):
     """Every figure of stored targets, as one SQL statement: the engine's (engine/targets.py)
     ``attainment``, ``growth``, ``expected_to_date`` (the seasonality of
     ``SfaSalesTarget._seasonality``) and ``pace_status`` on top of ``figures`` (the
-    ``figures_sql`` of the targets, keyed by id). Returns ``id, achieved, last_year,
+    ``figures_sql`` of the targets ``ids``, keyed by id). Returns ``id, achieved, last_year,
     attainment, growth, expected, pace`` (``pace`` NULL when the period ends before it
     starts); tests/test_sales_targets.py checks it against the engine."""
     return SQL(
@@ -303,9 +303,11 @@ def progress_sql(figures, today):
               FROM figure f JOIN sfa_sales_target t ON t.id = f.key
         ),
         period_split AS MATERIALIZED (
-            -- the targets split by period: their children do not all start on one day
+            -- the targets split by period (their children do not all start on one day)
+            -- among the targets and their parents
             SELECT parent_id AS id FROM sfa_sales_target
-             WHERE parent_id IN (SELECT id FROM target UNION SELECT parent_id FROM target)
+             WHERE parent_id = ANY(%(ids)s)
+                OR parent_id IN (SELECT parent_id FROM sfa_sales_target WHERE id = ANY(%(ids)s))
           GROUP BY parent_id HAVING MIN(date_from) < MAX(date_from)
         ),
         sibling_paced AS MATERIALIZED (
@@ -354,6 +356,7 @@ def progress_sql(figures, today):
           FROM expected
         """,
         figures=figures,
+        ids=list(ids),
         today=today,
         seasonal=_half_up_sql(SQL("t.amount * s.due_weight"), SQL("s.weight")),
         linear=_half_up_sql(
@@ -654,7 +657,7 @@ class SfaSalesTarget(models.Model):
             list(self.ids),
         )
         figures = figures_sql(specs, summed=len(self) >= SUMMED_FROM)
-        self.env.cr.execute(progress_sql(figures, fields.Date.context_today(self)))
+        self.env.cr.execute(progress_sql(figures, self.ids, fields.Date.context_today(self)))
         return {
             row[0]: (
                 float(row[1]),

@@ -26,7 +26,8 @@ class TestTargetProgressSqlMatchesEngine(SfaTargetCommon):
             for target, (achieved, last_year) in figures.items()
         )
         relation = SQL("SELECT * FROM (VALUES %s) AS f(key, achieved, last_year)", values)
-        self.env.cr.execute(progress_sql(relation, today))
+        ids = [target.id for target in figures]
+        self.env.cr.execute(progress_sql(relation, ids, today))
         by_id = {row[0]: (*(float(v) for v in row[1:6]), row[6]) for row in self.env.cr.fetchall()}
         return {target: by_id[target.id] for target in figures}
 
