@@ -1781,15 +1781,68 @@ class DealForm(HotPath):
 # --- 8. attainment ------------------------------------------------------------------------------
 def attainment_sql(today):
     """Achieved, same period last year, attainment, growth, expected by today and pace of
-    every sales target, in one statement (README "Targets", engine/targets.py)."""
+    every sales target, in one statement (README "Targets", engine/targets.py). The targets
+    without a dimension whose measure adds up are summed in one pass over the closed deals,
+    by salesperson, team and company and by the stretches between the days where periods
+    start or end (each period adds up its stretches); the others join their own deals."""
     return SQL(
         """
-        WITH target AS (
+        WITH target AS MATERIALIZED (
             SELECT id, company_id, user_id, team_id, measure, tag_id, country_id, state_id,
                    tier_id, industry_id, date_from, date_to, market_size, amount, parent_id,
                    (date_from - INTERVAL '1 year')::date AS ly_from,
-                   (date_to - INTERVAL '1 year')::date AS ly_to
+                   (date_to - INTERVAL '1 year')::date AS ly_to,
+                   -- summed by owner in one pass over the deals: no dimension, and a measure
+                   -- that adds up
+                   (measure IN ('won_revenue', 'won_count', 'win_rate', 'market_share')
+                    AND tag_id IS NULL AND country_id IS NULL AND state_id IS NULL
+                    AND tier_id IS NULL AND industry_id IS NULL) AS summed
               FROM sfa_sales_target
+        ),
+        period AS MATERIALIZED (
+            -- [day_from, day_end) of the period and of the same period a year before (which
+            -- ends where the period starts)
+            SELECT t.id, t.company_id, TRUE AS current, t.date_from AS day_from,
+                   GREATEST(t.date_to + 1, t.date_from) AS day_end,
+                   COALESCE(t.user_id, t.team_id, 0) AS owner,
+                   CASE WHEN t.user_id IS NOT NULL THEN 1 WHEN t.team_id IS NOT NULL THEN 2
+                        ELSE 3 END AS kind
+              FROM target t WHERE t.summed
+            UNION ALL
+            SELECT t.id, t.company_id, FALSE, t.ly_from,
+                   GREATEST(LEAST(t.ly_to + 1, t.date_from), t.ly_from),
+                   COALESCE(t.user_id, t.team_id, 0),
+                   CASE WHEN t.user_id IS NOT NULL THEN 1 WHEN t.team_id IS NOT NULL THEN 2
+                        ELSE 3 END
+              FROM target t WHERE t.summed
+        ),
+        edge AS (
+            SELECT ARRAY(SELECT day_from FROM period UNION SELECT day_end FROM period
+                         ORDER BY 1) AS days
+        ),
+        stretch AS MATERIALIZED (
+            -- the closed deals by salesperson, team and stretch between period edges
+            SELECT l.company_id, l.user_id, l.team_id,
+                   width_bucket(l.date_closed::date, (SELECT days FROM edge)) AS stretch,
+                   COALESCE(SUM(l.expected_revenue) FILTER (WHERE l.active), 0) AS won_revenue,
+                   COUNT(*) FILTER (WHERE l.active) AS won_count,
+                   COUNT(*) FILTER (WHERE NOT l.active) AS lost_count
+              FROM crm_lead l
+             WHERE l.type = 'opportunity' AND l.date_closed IS NOT NULL
+               AND (l.active AND l.stage_id IN (SELECT id FROM crm_stage WHERE is_won)
+                    OR NOT l.active AND l.probability = 0)
+          GROUP BY 1, 2, 3, 4
+        ),
+        owner_stretch AS MATERIALIZED (
+            SELECT company_id,
+                   CASE GROUPING(user_id, team_id) WHEN 1 THEN 1 WHEN 2 THEN 2 ELSE 3 END
+                       AS kind,
+                   CASE GROUPING(user_id, team_id) WHEN 1 THEN user_id WHEN 2 THEN team_id
+                        ELSE 0 END AS owner,
+                   stretch, SUM(won_revenue) AS won_revenue, SUM(won_count) AS won_count,
+                   SUM(lost_count) AS lost_count
+              FROM stretch
+          GROUP BY company_id, stretch, GROUPING SETS ((user_id), (team_id), ())
         ),
         deal AS (
             %(personal)s
@@ -1805,6 +1858,14 @@ def attainment_sql(today):
                    COUNT(*) FILTER (WHERE lost) AS lost_count,
                    COUNT(DISTINCT partner_id) FILTER (WHERE new_customer) AS new_customers
               FROM deal GROUP BY target_id, current
+            UNION ALL
+            SELECT p.id, p.current, SUM(o.won_revenue), SUM(o.won_count), SUM(o.lost_count), 0
+              FROM period p
+              JOIN owner_stretch o
+                ON o.company_id = p.company_id AND o.kind = p.kind AND o.owner = p.owner
+               AND o.stretch >= width_bucket(p.day_from, (SELECT days FROM edge))
+               AND o.stretch < width_bucket(p.day_end, (SELECT days FROM edge))
+          GROUP BY p.id, p.current
         ),
         value AS (
             SELECT a.target_id, a.current,
@@ -1883,11 +1944,16 @@ def attainment_sql(today):
           FROM expected
         """,
         today=today,
-        personal=target_deals(SQL("l.user_id = t.user_id"), SQL("t.user_id IS NOT NULL")),
-        team=target_deals(
-            SQL("l.team_id = t.team_id"), SQL("t.user_id IS NULL AND t.team_id IS NOT NULL")
+        personal=target_deals(
+            SQL("l.user_id = t.user_id"), SQL("NOT t.summed AND t.user_id IS NOT NULL")
         ),
-        company=target_deals(SQL("TRUE"), SQL("t.user_id IS NULL AND t.team_id IS NULL")),
+        team=target_deals(
+            SQL("l.team_id = t.team_id"),
+            SQL("NOT t.summed AND t.user_id IS NULL AND t.team_id IS NOT NULL"),
+        ),
+        company=target_deals(
+            SQL("TRUE"), SQL("NOT t.summed AND t.user_id IS NULL AND t.team_id IS NULL")
+        ),
     )
 
 
@@ -1945,7 +2011,9 @@ class Attainment(HotPath):
         "Attainment of every sales target: `sfa.sales.target.search([]).read([achieved, last "
         "year, attainment, growth, expected by today, pace])`, after one warm-up read. Floor: "
         "one SELECT computing the same figures (won / lost deals of the owner in the period and "
-        "a year before, dimensions, first wins, seasonality of splits by period)."
+        "a year before, dimensions, first wins, seasonality of splits by period); the targets "
+        "without a dimension whose measure adds up summed in one pass over the deals by owner "
+        "and by the stretches between period bounds, as the addon reads them."
     )
 
     def prepare(self):
@@ -2007,18 +2075,20 @@ def statements_sql(date_from, date_to, today, uid):
              WHERE date_from <= %(dt)s AND (date_to IS NULL OR date_to >= %(df)s)
         ),
         around AS (
-            SELECT id, user_id, company_id, date_from, date_to, state, open_dispute_count
+            SELECT id, user_id, company_id, team_id, date_from, date_to, state,
+                   open_dispute_count
               FROM sfa_comp_statement
              WHERE user_id IN (SELECT user_id FROM assignment)
                AND date_from <= %(dt)s AND date_to >= %(df)s
         ),
         todo AS (
-            SELECT DISTINCT NULL::int AS statement_id, a.user_id, a.company_id
+            SELECT DISTINCT NULL::int AS statement_id, NULL::int AS team_id, a.user_id,
+                   a.company_id
               FROM assignment a
              WHERE NOT EXISTS (SELECT 1 FROM around s
                                 WHERE s.user_id = a.user_id AND s.company_id = a.company_id)
             UNION ALL
-            SELECT id, user_id, company_id FROM around
+            SELECT id, team_id, user_id, company_id FROM around
              WHERE date_from = %(df)s AND date_to = %(dt)s AND state IN ('draft', 'computed')
                AND COALESCE(open_dispute_count, 0) = 0
         ),
@@ -2091,24 +2161,33 @@ def statements_sql(date_from, date_to, today, uid):
               FROM credit c
               JOIN todo t ON t.user_id = c.user_id AND t.company_id = c.company_id
         ),
-        figure AS (
+        credited AS MATERIALIZED (
+            SELECT user_id, company_id, SUM(amount) AS credited,
+                   SUM(amount) FILTER (WHERE date_closed > %(dt)s::date - 14) AS window_amount
+              FROM running GROUP BY user_id, company_id
+        ),
+        figure AS MATERIALIZED (
+            -- each statement's id (a new one drawn from the sequence) and team travel with its
+            -- lines: joined back to the statements, which the planner takes for one row, the
+            -- lines would run a nested loop
             SELECT t.statement_id, t.user_id, t.company_id, p.plan_id,
+                   COALESCE(t.statement_id, nextval('sfa_comp_statement_id_seq')) AS sid,
+                   CASE WHEN t.statement_id IS NULL THEN tm.id ELSE t.team_id END AS team_id,
                    tg.id AS target_id, COALESCE(tg.amount, 0) AS target_amount,
                    cm.id AS component_id, cm.mode, COALESCE(cm.threshold_pct, 0) AS threshold,
                    COALESCE(cm.cap_amount, 0) AS cap,
-                   COALESCE(SUM(r.amount), 0) AS credited,
-                   COALESCE(SUM(r.amount) FILTER (WHERE r.date_closed > %(dt)s::date - 14), 0)
-                       AS window_amount,
-                   MAX(cur.decimal_places) AS digits
+                   COALESCE(c.credited, 0) AS credited,
+                   COALESCE(c.window_amount, 0) AS window_amount, cur.decimal_places AS digits
               FROM todo t
               JOIN res_company co ON co.id = t.company_id
               JOIN res_currency cur ON cur.id = co.currency_id
+              JOIN res_users u ON u.id = t.user_id
+         LEFT JOIN crm_team tm ON tm.id = u.sale_team_id
+                              AND (tm.company_id IS NULL OR tm.company_id = t.company_id)
          LEFT JOIN plan p ON p.user_id = t.user_id AND p.company_id = t.company_id
          LEFT JOIN target tg ON tg.user_id = t.user_id AND tg.company_id = t.company_id
          LEFT JOIN component cm ON cm.plan_id = p.plan_id
-         LEFT JOIN running r ON r.user_id = t.user_id AND r.company_id = t.company_id
-          GROUP BY t.statement_id, t.user_id, t.company_id, p.plan_id, tg.id, tg.amount, cm.id,
-                   cm.mode, cm.threshold_pct, cm.cap_amount
+         LEFT JOIN credited c ON c.user_id = t.user_id AND c.company_id = t.company_id
         ),
         band AS (
             SELECT component_id, lower_pct, upper_pct, rate_pct FROM sfa_comp_tier
@@ -2117,6 +2196,8 @@ def statements_sql(date_from, date_to, today, uid):
         piece AS (
             SELECT f.user_id, f.company_id, f.component_id, r.lead_id, r.share_pct,
                    r.amount AS deal_amount, b.lower_pct, b.upper_pct, b.rate_pct, f.digits,
+                   f.credited AS person_credited, f.target_amount, f.threshold, f.cap, f.sid,
+                   f.team_id,
                    CASE WHEN f.mode = 'retroactive' THEN r.amount
                         ELSE LEAST(r.upto, COALESCE(b.upper_pct * f.target_amount / 100,
                                                     r.upto))
@@ -2137,14 +2218,15 @@ def statements_sql(date_from, date_to, today, uid):
               FROM piece p WHERE p.base > 0
         ),
         paid AS (
+            -- the person's figures travel with each piece: joined back to the figures, which
+            -- the planner takes for one row, the pieces would run a nested loop
             SELECT g.*,
-                   CASE WHEN f.credited * 100 / NULLIF(f.target_amount, 0) < f.threshold
+                   CASE WHEN g.person_credited * 100 / NULLIF(g.target_amount, 0) < g.threshold
                         THEN 0
-                        WHEN f.cap > 0 AND SUM(g.gross) OVER person > f.cap
-                        THEN ROUND(g.gross * f.cap / SUM(g.gross) OVER person, g.digits)
+                        WHEN g.cap > 0 AND SUM(g.gross) OVER person > g.cap
+                        THEN ROUND(g.gross * g.cap / SUM(g.gross) OVER person, g.digits)
                         ELSE g.gross END AS payout
               FROM gross g
-              JOIN figure f ON f.user_id = g.user_id AND f.company_id = g.company_id
             WINDOW person AS (PARTITION BY g.user_id, g.company_id)
         ),
         total AS (SELECT user_id, company_id, SUM(payout) AS payout FROM paid GROUP BY 1, 2),
@@ -2169,12 +2251,13 @@ def statements_sql(date_from, date_to, today, uid):
         ),
         created AS (
             INSERT INTO sfa_comp_statement
-                (name, user_id, team_id, company_id, date_from, date_to, state, plan_id,
+                (id, name, user_id, team_id, company_id, date_from, date_to, state, plan_id,
                  target_id, target_amount, credited_amount, attainment_pct, draw_balance,
                  quarter_end_share_pct, computed_on, total_payout, held_amount,
                  cost_of_sales_pct, open_dispute_count, create_uid, create_date, write_uid,
                  write_date)
-            SELECT CONCAT(up.name, ' ', %(df)s::text, ' - ', %(dt)s::text), r.user_id, tm.id,
+            SELECT r.sid, CONCAT(up.name, ' ', %(df)s::text, ' - ', %(dt)s::text), r.user_id,
+                   r.team_id,
                    r.company_id, %(df)s, %(dt)s, 'computed', r.plan_id, r.target_id,
                    r.target_amount, r.credited_amount, r.attainment_pct, r.draw_balance,
                    r.quarter_end_share_pct, %(now)s, r.total_payout, 0, r.cost_of_sales_pct, 0,
@@ -2182,8 +2265,6 @@ def statements_sql(date_from, date_to, today, uid):
               FROM result r
               JOIN res_users u ON u.id = r.user_id
               JOIN res_partner up ON up.id = u.partner_id
-         LEFT JOIN crm_team tm ON tm.id = u.sale_team_id
-                              AND (tm.company_id IS NULL OR tm.company_id = r.company_id)
              WHERE r.statement_id IS NULL
          RETURNING id, user_id, company_id, team_id, name
         ),
@@ -2211,12 +2292,11 @@ def statements_sql(date_from, date_to, today, uid):
                  component_id, line_type, lead_id, share_pct, deal_amount, credited_amount,
                  lower_pct, upper_pct, rate_pct, gross, payout, is_clawback, held,
                  create_uid, create_date, write_uid, write_date)
-            SELECT st.id, 10, st.user_id, st.team_id, st.company_id, %(df)s, 'computed',
+            SELECT p.sid, 10, p.user_id, p.team_id, p.company_id, %(df)s, 'computed',
                    p.component_id, 'commission', p.lead_id, p.share_pct, p.deal_amount,
                    p.credited_amount, p.lower_pct, p.upper_pct, p.rate_pct, p.gross, p.payout,
                    FALSE, FALSE, %(uid)s, %(now)s, %(uid)s, %(now)s
               FROM paid p
-              JOIN statement st ON st.user_id = p.user_id AND st.company_id = p.company_id
          RETURNING 1
         ),
         kind AS (

@@ -282,6 +282,98 @@ def figures_sql(specs, summed=False):
     )
 
 
+def _half_up_sql(dividend, divisor):
+    """``dividend / divisor`` rounded half-up (away from zero) to 2 decimals, as the engine
+    rounds its exact fractions: the quotient is taken to 60 decimals and snapped to 50, so
+    that a value lying exactly on a half cent (12.345 as 37.035 / 3) is not read as just
+    below it, then rounded."""
+    return SQL("ROUND(ROUND(ROUND(%s, 60) / %s, 50), 2)", dividend, divisor)
+
+
+def progress_sql(figures, ids, today):
+    """Every figure of stored targets, as one SQL statement: the engine's (engine/targets.py)
+    ``attainment``, ``growth``, ``expected_to_date`` (the seasonality of
+    ``SfaSalesTarget._seasonality``) and ``pace_status`` on top of ``figures`` (the
+    ``figures_sql`` of the targets ``ids``, keyed by id). Returns ``id, achieved, last_year,
+    attainment, growth, expected, pace`` (``pace`` NULL when the period ends before it
+    starts); tests/test_sales_targets.py checks it against the engine."""
+    return SQL(
+        """
+        WITH figure AS MATERIALIZED (%(figures)s),
+        target AS MATERIALIZED (
+            SELECT t.id, t.parent_id, t.date_from, t.date_to, t.amount::numeric AS amount,
+                   f.achieved::numeric AS achieved, f.last_year::numeric AS last_year
+              FROM figure f JOIN sfa_sales_target t ON t.id = f.key
+        ),
+        period_split AS MATERIALIZED (
+            -- the targets split by period (their children do not all start on one day)
+            -- among the targets and their parents
+            SELECT parent_id AS id FROM sfa_sales_target
+             WHERE parent_id = ANY(%(ids)s)
+                OR parent_id IN (SELECT parent_id FROM sfa_sales_target WHERE id = ANY(%(ids)s))
+          GROUP BY parent_id HAVING MIN(date_from) < MAX(date_from)
+        ),
+        sibling_paced AS MATERIALIZED (
+            -- a target covering its parent's period, the parent split by period, is paced
+            -- by the parent's children (its siblings and itself)
+            SELECT t.id, t.parent_id
+              FROM target t JOIN sfa_sales_target parent ON parent.id = t.parent_id
+             WHERE t.parent_id IN (SELECT id FROM period_split)
+               AND parent.date_from = t.date_from AND parent.date_to = t.date_to
+        ),
+        piece AS (
+            SELECT s.id, p.date_from, p.date_to, p.amount::numeric AS weight
+              FROM sibling_paced s JOIN sfa_sales_target p ON p.parent_id = s.parent_id
+            UNION ALL
+            -- else a target split by period is paced by its own children
+            SELECT c.parent_id, c.date_from, c.date_to, c.amount::numeric
+              FROM sfa_sales_target c
+             WHERE c.parent_id IN (SELECT id FROM period_split)
+               AND c.parent_id IN (SELECT id FROM target)
+               AND c.parent_id NOT IN (SELECT id FROM sibling_paced)
+        ),
+        season AS (
+            -- the amount due by today over the sum of the weights (NULL: all weigh 0)
+            SELECT id,
+                   SUM(ROUND(weight * LEAST(GREATEST(%(today)s - date_from + 1, 0),
+                                            date_to - date_from + 1), 60)
+                       / NULLIF(date_to - date_from + 1, 0)) AS due_weight,
+                   NULLIF(SUM(weight), 0) AS weight
+              FROM piece GROUP BY id
+        ),
+        expected AS (
+            SELECT t.*,
+                   CASE WHEN t.date_to < t.date_from THEN NULL
+                        WHEN s.weight IS NOT NULL THEN %(seasonal)s
+                        ELSE %(linear)s END AS due
+              FROM target t LEFT JOIN season s ON s.id = t.id
+        )
+        SELECT id, ROUND(achieved, 2), ROUND(last_year, 2),
+               CASE WHEN amount > 0 THEN %(attainment)s ELSE 0 END,
+               CASE WHEN last_year > 0 THEN %(growth)s ELSE 0 END,
+               COALESCE(due, 0),
+               CASE WHEN due IS NULL THEN NULL
+                    WHEN due <= 0 OR achieved >= due THEN 'on_track'
+                    WHEN achieved * 100 >= due * 80 THEN 'behind'
+                    ELSE 'at_risk' END
+          FROM expected
+        """,
+        figures=figures,
+        ids=list(ids),
+        today=today,
+        seasonal=_half_up_sql(SQL("t.amount * s.due_weight"), SQL("s.weight")),
+        linear=_half_up_sql(
+            SQL(
+                "t.amount * LEAST(GREATEST(%s - t.date_from + 1, 0), t.date_to - t.date_from + 1)",
+                today,
+            ),
+            SQL("(t.date_to - t.date_from + 1)"),
+        ),
+        attainment=_half_up_sql(SQL("achieved * 100"), SQL("amount")),
+        growth=_half_up_sql(SQL("(achieved - last_year) * 100"), SQL("last_year")),
+    )
+
+
 SPEC_COLUMNS = (
     "key",
     "company_id",
@@ -492,27 +584,28 @@ class SfaSalesTarget(models.Model):
         "parent_id.child_ids.amount",
     )
     def _compute_figures(self):
-        """All figures in one SQL statement for the whole batch (``figures_sql``), hand-entered
-        measures in one read, then the engine: the number of queries never depends on the
-        number of targets or opportunities."""
+        """All figures of the stored targets in one SQL statement for the whole batch
+        (``figures_sql`` and ``progress_sql``, the engine's formulas), put in the cache at
+        once; an unsaved target (nothing achieved yet) through the engine: the number of
+        queries never depends on the number of targets or opportunities."""
         stored = self.filtered("id")
-        figures = stored._crm_figures()
-        # the splits _seasonality reads, for the whole batch at once
-        (stored | stored.parent_id).fetch(["child_ids"])
+        if stored:
+            rows = stored._progress()
+            empty = (0.0, 0.0, 0.0, 0.0, 0.0, None)
+            values = [rows.get(target_id, empty) for target_id in stored._ids]
+            for column, name in enumerate(FIGURE_FIELDS):
+                self.env.cache.update(stored, self._fields[name], [v[column] for v in values])
         today = fields.Date.context_today(self)
-        for target in self:
-            achieved, last_year = figures.get(target.id, (0.0, 0.0))
-            target.achieved_amount = achieved
-            target.last_year_amount = last_year
-            target.attainment = engine.attainment(achieved, target.amount) or 0.0
-            target.growth = engine.growth(achieved, last_year) or 0.0
+        for target in self - stored:
+            target.achieved_amount = target.last_year_amount = 0.0
+            target.attainment = target.growth = 0.0
             if not (target.date_from and target.date_to) or target.date_to < target.date_from:
                 target.expected_amount, target.pace_status = 0.0, False
                 continue
             target.expected_amount = engine.expected_to_date(
                 target.amount, target.date_from, target.date_to, today, target._seasonality()
             )
-            target.pace_status = engine.pace_status(achieved, target.expected_amount)
+            target.pace_status = engine.pace_status(0.0, target.expected_amount)
 
     @api.depends("child_ids")
     def _compute_matrix_html(self):
@@ -565,10 +658,9 @@ class SfaSalesTarget(models.Model):
             self._fields["attainment"].compute_value(self)
         return super()._read_format(fnames, load=load)
 
-    def _crm_figures(self):
-        """{target id: (achieved, same period last year)} read from the CRM in one query."""
-        if not self:
-            return {}
+    def _progress(self):
+        """{target id: (achieved, same period last year, attainment, growth, expected by
+        today, pace)} read from the CRM in one query (``progress_sql``)."""
         self.env.flush_all()  # the statement reads leads, tags, customers, tiers and entries
         # sudo-like reach on purpose: a target's figures count every opportunity of its owner,
         # also those the reader may not open (a team leader's own rights are not the team's).
@@ -578,10 +670,18 @@ class SfaSalesTarget(models.Model):
                  FROM sfa_sales_target WHERE id = ANY(%s)""",
             list(self.ids),
         )
-        self.env.cr.execute(figures_sql(specs, summed=len(self) >= SUMMED_FROM))
+        figures = figures_sql(specs, summed=len(self) >= SUMMED_FROM)
+        self.env.cr.execute(progress_sql(figures, self.ids, fields.Date.context_today(self)))
         return {
-            key: (float(achieved), float(last_year))
-            for key, achieved, last_year in self.env.cr.fetchall()
+            row[0]: (
+                float(row[1]),
+                float(row[2]),
+                float(row[3]),
+                float(row[4]),
+                float(row[5]),
+                row[6],
+            )
+            for row in self.env.cr.fetchall()
         }
 
     @api.model

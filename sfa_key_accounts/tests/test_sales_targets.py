@@ -190,7 +190,7 @@ class TestTargetFigures(SfaTargetCommon):
         for records in (small, many):
             records.invalidate_recordset()
             self.env.invalidate_all()
-            with self.assertQueryCount(4):
+            with self.assertQueryCount(2):
                 records.mapped("attainment")
         self.assertEqual(len(many), 12)
 
@@ -222,7 +222,7 @@ class TestTargetFigures(SfaTargetCommon):
                 for size in sizes:
                     targets = self._monthly(size)
                     self.env.invalidate_all()
-                    with self.assertQueryCount(5):
+                    with self.assertQueryCount(4):
                         rows = self.Target.search([("id", "in", targets.ids)]).read(
                             list(FIGURE_FIELDS)
                         )
