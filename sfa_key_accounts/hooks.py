@@ -11,6 +11,9 @@ UNINSTALL_FIRST = (
     "sfa_comp_statement",
     "sfa_comp_assignment",
     "sfa_comp_credit_split",
+    # the demo ranking's preview (demo/sfa_ranking_demo.xml), and any left by users
+    "sfa_key_account_selection_line",
+    "sfa_key_account_selection",
 )
 
 
@@ -20,6 +23,14 @@ def uninstall_hook(env):
     env.cr.execute(SQL("UPDATE sfa_comp_statement_line SET origin_line_id = NULL"))
     for table in UNINSTALL_FIRST:
         env.cr.execute(SQL("DELETE FROM %s", SQL.identifier(table)))
+    # key accounts the 80/20 selection or a first plan made (no xml id) for the demo customers
+    env.cr.execute(
+        SQL(
+            """DELETE FROM sfa_key_account a
+                WHERE NOT EXISTS (SELECT 1 FROM ir_model_data d
+                                   WHERE d.model = 'sfa.key.account' AND d.res_id = a.id)"""
+        )
+    )
     # indexes of Odoo's table, made by crm.lead.init (Odoo drops only the addon's own tables)
     for name in CLOSED_DEALS_INDEXES:
         env.cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))

@@ -8,6 +8,7 @@ where an administrator did not change them."""
 
 from odoo import SUPERUSER_ID, api
 from odoo.tools import SQL
+from odoo.tools.sql import table_columns
 
 SERVICE_CATEGORIES = [
     f"differentiator_product_{key}"
@@ -89,13 +90,27 @@ def close_is_not_won(env):
             "Close",
         )
     )
-    cr.execute(
-        SQL(
-            "UPDATE crm_stage SET requirements = %s WHERE id = %s AND requirements = %s",
-            "Move fast, keep competitors out until the contract is signed.",
-            close.id,
-            "Move fast, keep competitors out until signature.",
-        )
+    # a plain text column up to 1.5, a translated (jsonb) one from 1.6 on: an upgrade from an
+    # older release straight to 1.6 runs this script after the column became translated
+    new, old = (
+        "Move fast, keep competitors out until the contract is signed.",
+        "Move fast, keep competitors out until signature.",
     )
+    if table_columns(cr, "crm_stage")["requirements"]["udt_name"] == "jsonb":
+        query = SQL(
+            "UPDATE crm_stage SET requirements = jsonb_build_object('en_US', %s::text) "
+            "WHERE id = %s AND requirements->>'en_US' = %s",
+            new,
+            close.id,
+            old,
+        )
+    else:
+        query = SQL(
+            "UPDATE crm_stage SET requirements = %s WHERE id = %s AND requirements = %s",
+            new,
+            close.id,
+            old,
+        )
+    cr.execute(query)
     close.invalidate_recordset(["name", "requirements"])
     env.flush_all()
