@@ -45,10 +45,11 @@ def _quoted(value):
 
 
 def array_literal(values):
-    """``values`` (ints, floats, strings, booleans or None) as the text of a PostgreSQL
-    array, to pass as one parameter cast to its array type: a list passed as a parameter
-    becomes an ``ARRAY[...]`` of one constant per value, which PostgreSQL parses and plans
-    value by value (a statement of 50,000 lines: 19 columns of 50,000 constants)."""
+    """``values`` (ints, floats, decimals, strings, booleans or None) as the text of a
+    PostgreSQL array, to pass as one parameter cast to its array type: a list passed as a
+    parameter becomes an ``ARRAY[...]`` of one constant per value, which PostgreSQL parses
+    and plans value by value (a statement of 50,000 lines: 19 columns of 50,000
+    constants)."""
     return (
         "{"
         + ",".join(
@@ -59,7 +60,7 @@ def array_literal(values):
                 if value is True or value is False
                 else _quoted(value)
                 if isinstance(value, str)
-                else repr(value)
+                else str(value)
                 for value in values
             ]
         )

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL
 
@@ -24,10 +26,10 @@ class TestBulkSql(TransactionCase):
         numbers = self.env.execute_query(
             SQL(
                 "SELECT %s::numeric[]::text[]",
-                array_literal([1.5, 1e-05, 123456789.125, None, -2.0, 0.1]),
+                array_literal([1.5, 1e-05, 123456789.125, None, -2.0, 0.1, Decimal("2.50")]),
             )
         )[0][0]
-        self.assertEqual(numbers, ["1.5", "0.00001", "123456789.125", None, "-2.0", "0.1"])
+        self.assertEqual(numbers, ["1.5", "0.00001", "123456789.125", None, "-2.0", "0.1", "2.50"])
 
     def test_empty(self):
         self.assertEqual(array_literal([]), "{}")
