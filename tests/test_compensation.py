@@ -25,6 +25,7 @@ from sfa_engine.compensation import (
     split_credit,
     tier_problems,
 )
+from sfa_engine.targets import split_amount
 
 D = date
 TARGET = 100000
@@ -402,6 +403,27 @@ def test_split_credit_re_sums_exactly(amount, cuts):
     assert sum(cents(p) for p in pieces) == cents(amount)
     for piece, share in zip(pieces, shares, strict=True):
         assert abs(cents(piece) - Fraction(cents(amount) * cents(share), 10000)) < 1
+
+
+def test_split_credit_in_full_reads_the_amount_as_written():
+    # the usual deal (one person, 100 %): half-up on the decimal as written, not the float
+    assert split_credit(2.005, [100]) == [2.01]
+    assert split_credit(0.125, [100], digits=2) == [0.13]
+    assert split_credit(0, [100]) == [0.0]
+    for bad in (None, -0.001, float("nan")):
+        with pytest.raises(ValueError):
+            split_credit(bad, [100])
+
+
+@given(money, st.lists(st.integers(0, 10**9), min_size=1, max_size=7))
+def test_split_amount_by_whole_weights_as_by_fractions(amount, weights):
+    # whole weights (a band's lines in units) split as the same weights as fractions do
+    assert split_amount(amount, weights) == split_amount(amount, [Fraction(w) for w in weights])
+
+
+def test_split_amount_refuses_negative_whole_weights():
+    with pytest.raises(ValueError):
+        split_amount(100, [3, -1])
 
 
 # -- draw -----------------------------------------------------------------------------------

@@ -57,7 +57,15 @@ from datetime import timedelta
 from fractions import Fraction
 from itertools import pairwise
 
-from .targets import _digits, _frac, _round, _units, split_amount, weights_problems
+from .targets import (
+    _digits,
+    _frac,
+    _round,
+    _units,
+    _units_not_negative,
+    split_amount,
+    weights_problems,
+)
 
 COMPONENT_TYPES = ("commission", "kpi_bonus", "fixed")
 MODES = ("graduated", "retroactive")
@@ -221,7 +229,7 @@ def commission(credited, target, tiers, mode, threshold_pct=0.0, cap=None, digit
 def commission_lines(deals, target, tiers, mode, threshold_pct=0.0, cap=None, digits=2):
     """``(commission, pieces)``: the commission on the deals' total credit and its
     statement lines. ``deals``: ``(key, credited)`` pairs in the order they fill the bands."""
-    rows = [(key, _units(_not_negative(amount, "a deal credit"), digits)) for key, amount in deals]
+    rows = [(key, _units_not_negative(amount, digits, "a deal credit")) for key, amount in deals]
     total = Fraction(sum(units for _key, units in rows), 10**digits)
     result = commission(total, target, tiers, mode, threshold_pct, cap, digits)
     raw = []  # (key, tier, base units)
@@ -316,9 +324,8 @@ def kpi_bonus(target_bonus, score, curve, digits=2):
 def split_credit(amount, shares_pct, digits=2):
     """Share ``amount`` by positive percentages adding up to 100; the pieces re-sum exactly."""
     if len(shares_pct) == 1 and shares_pct[0] == 100:  # the usual deal: one person, in full
-        if _frac(amount).numerator < 0:
-            raise ValueError(f"the total to split must not be negative, got {amount!r}")
-        return [_round(amount, _digits(digits))]
+        units = _units_not_negative(amount, _digits(digits), "the total to split")
+        return [units / 10**digits]
     if any(_frac(share) <= 0 for share in shares_pct):
         raise ValueError("credit shares must be positive")
     if not shares_pct or weights_problems(shares_pct):

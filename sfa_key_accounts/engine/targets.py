@@ -83,9 +83,24 @@ def _frac(value):
 def _units(value, digits):
     """``value`` rounded half-up (away from zero) to whole units of ``10**-digits``: the
     floor of |value| x 10**digits + 1/2, in integers (no fraction to reduce)."""
-    numerator, denominator = _ratio(value)
+    return _ratio_units(*_ratio(value), digits)
+
+
+def _ratio_units(numerator, denominator, digits):
+    """:func:`_units` of the number ``numerator / denominator`` (denominator positive)."""
     units = (2 * abs(numerator) * 10**digits + denominator) // (2 * denominator)
     return units if numerator >= 0 else -units
+
+
+def _units_not_negative(value, digits, name):
+    """:func:`_units` of ``value``, which must not be negative (ValueError naming it):
+    the number read once (a statement reads 50,000 deals)."""
+    if value is None:
+        raise ValueError(f"{name} is missing")
+    numerator, denominator = _ratio(value)
+    if numerator < 0:
+        raise ValueError(f"{name} must not be negative, got {value!r}")
+    return _ratio_units(numerator, denominator, digits)
 
 
 def _round(value, digits=2):
@@ -111,16 +126,19 @@ def split_amount(total, weights, digits=2):
     _digits(digits)
     if not weights:
         raise ValueError("a split needs at least one weight")
-    shares = [_frac(w) for w in weights]
-    if any(w < 0 for w in shares):
+    if all(type(w) is int for w in weights):  # whole units already (a band's lines)
+        whole = list(weights)
+    else:
+        shares = [_frac(w) for w in weights]
+        # in integers: the weights over their common denominator
+        common = lcm(*(w.denominator for w in shares))
+        whole = [w.numerator * (common // w.denominator) for w in shares]
+    if any(w < 0 for w in whole):
         raise ValueError("split weights must not be negative")
     if _frac(total) < 0:
         raise ValueError(f"the total to split must not be negative, got {total!r}")
     units = _units(total, digits)
-    # in integers: the weights over their common denominator; each exact share
-    # units x w / sum is its floor plus a remainder of r / sum
-    common = lcm(*(w.denominator for w in shares))
-    whole = [w.numerator * (common // w.denominator) for w in shares]
+    # each exact share units x w / sum is its floor plus a remainder of r / sum
     weight_sum = sum(whole)
     if not weight_sum:
         whole, weight_sum = [1] * len(whole), len(whole)

@@ -101,15 +101,15 @@ class SfaCompAssignment(models.Model):
                 ("date_to", ">=", min(statements.mapped("date_to"))),
             ]
         )
+        by_person = {}  # in the assignments' order: each statement looks at its person's only
+        for a in found:
+            by_person.setdefault((a.user_id.id, a.company_id.id), []).append(a)
         return {
             s.id: next(
                 (
                     a
-                    for a in found
-                    if a.user_id == s.user_id
-                    and a.company_id == s.company_id
-                    and a.date_from <= s.date_to
-                    and (not a.date_to or a.date_to >= s.date_to)
+                    for a in by_person.get((s.user_id.id, s.company_id.id), ())
+                    if a.date_from <= s.date_to and (not a.date_to or a.date_to >= s.date_to)
                 ),
                 None,
             )

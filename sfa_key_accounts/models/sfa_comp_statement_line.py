@@ -3,6 +3,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from .nullable_float import NullableFloat
+from .sfa_bulk import array_literal
 from .sfa_comp_statement import line_key
 
 # The columns the statements' computation writes (_insert_rows), by kind: money (rounded to
@@ -216,7 +217,11 @@ class SfaCompStatementLine(models.Model):
                         for name, kind in LINE_COLUMNS.items()
                     ),
                     arrays=SQL(", ").join(
-                        SQL("%s::%s[]", columns[name], SQL(SQL_TYPES.get(kind, "numeric")))
+                        SQL(
+                            "%s::%s[]",
+                            array_literal(columns[name]),
+                            SQL(SQL_TYPES.get(kind, "numeric")),
+                        )
                         for name, kind in LINE_COLUMNS.items()
                     ),
                     uid=self.env.uid,

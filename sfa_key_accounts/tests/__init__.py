@@ -29,3 +29,4 @@ from . import test_read_only_forms
 from . import test_demo_data
 from . import test_money_display
 from . import test_target_progress_sql
+from . import test_bulk_sql
