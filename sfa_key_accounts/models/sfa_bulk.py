@@ -58,7 +58,7 @@ def array_literal(values):
                 if value is None
                 else ("t" if value else "f")
                 if value is True or value is False
-                else _quoted(value)
+                else _quoted(str(value))  # a str subclass (Markup) escapes in replace()
                 if isinstance(value, str)
                 else str(value)
                 for value in values

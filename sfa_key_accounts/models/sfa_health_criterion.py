@@ -69,7 +69,8 @@ class SfaHealthCriterion(models.Model):
                 raise UserError(
                     self.env._(
                         "The weights of the health criteria must sum to 100 in each group: "
-                        "%(groups)s. Fix them in CRM > Configuration > Health Criteria.",
+                        "%(groups)s. Fix them in CRM > Configuration > Key Accounts > "
+                        "Health Criteria.",
                         groups=", ".join(
                             f"{labels[kind]} = {total:g}" for kind, total in problems.items()
                         ),

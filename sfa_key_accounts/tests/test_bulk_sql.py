@@ -1,5 +1,7 @@
 from decimal import Decimal
 
+from markupsafe import Markup
+
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL
 
@@ -30,6 +32,12 @@ class TestBulkSql(TransactionCase):
             )
         )[0][0]
         self.assertEqual(numbers, ["1.5", "0.00001", "123456789.125", None, "-2.0", "0.1", "2.50"])
+
+    def test_markup_reads_back_as_its_text(self):
+        """A Markup (a str subclass that escapes what replace() inserts) is written as the
+        plain text it holds, quotes and backslashes escaped for the array only."""
+        values = [Markup('<p class="x">a\\b</p>')]
+        self.assertEqual(self._read_back(values, "text"), ['<p class="x">a\\b</p>'])
 
     def test_empty(self):
         self.assertEqual(array_literal([]), "{}")

@@ -245,6 +245,25 @@ class TestKeyAccountSelection(SfaCommon):
             [self.tier_a, self.tier_b, self.tier_b, self.tier_b, self.tier_c, self.tier_c],
         )
 
+    def test_apply_for_another_company_than_the_current_one_closes(self):
+        """The curve shows the current company's figures: applying a ranking of another
+        company (a multi-company manager) closes the wizard instead of showing them."""
+        wizard = (
+            self.env["sfa.key.account.selection"]
+            .with_company(self.company)
+            .create(
+                {
+                    "date_from": date(2026, 1, 1),
+                    "date_to": date(2026, 12, 31),
+                    "company_id": self.other_company.id,
+                }
+            )
+        )
+        wizard.action_compute()
+        action = wizard.action_apply()
+        self.assertEqual(action["params"]["message"], "1 of 1 customers changed tier.")
+        self.assertEqual(action["params"]["next"], {"type": "ir.actions.act_window_close"})
+
     def test_other_company_and_currency(self):
         """Company B ranks only its own deal, in its own currency (EUR)."""
         wizard = self._wizard(company=self.other_company)

@@ -195,9 +195,12 @@ class SfaKeyAccountSelection(models.TransientModel):
                     changed=changed,
                     count=self.customer_count,
                 ),
-                # the curve of the ranking just applied (it reads the applied figures); by
-                # xml id, which the web client loads, so applying reads no action here
-                "next": "sfa_key_accounts.sfa_key_account_action_concentration",
+                # the curve of the ranking just applied (it reads the applied figures of the
+                # current company); by xml id, which the web client loads, so applying reads
+                # no action here. Another company's ranking: the curve would not show it.
+                "next": "sfa_key_accounts.sfa_key_account_action_concentration"
+                if self.company_id == self.env.company
+                else {"type": "ir.actions.act_window_close"},
             },
         }
 
