@@ -1,20 +1,6 @@
 import { registry } from "@web/core/registry";
+import { openKeyAccountMenu } from "@sfa_key_accounts/../tests/tours/utils/sfa_tour_utils";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
-
-function openKeyAccountMenu(xmlid, content) {
-    return [
-        {
-            trigger: ".o_main_navbar button:contains('Key Accounts')",
-            content: "Open the Key Accounts menu",
-            run: "click",
-        },
-        {
-            trigger: `.dropdown-item[data-menu-xmlid='sfa_key_accounts.${xmlid}']`,
-            content,
-            run: "click",
-        },
-    ];
-}
 
 // A manager runs the 80/20 selection, applies it, opens the new key account, plans it with
 // a SWOT item and a switching-cost lever, and prints the plan.

@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { openKeyAccountMenu } from "@sfa_key_accounts/../tests/tours/utils/sfa_tour_utils";
 
 // Ask the test to photograph the screen (tests/test_tours.py: SCREENSHOT_MARK): the files
 // become the screenshots of static/description/ (`make screenshots`, docs/testing.md).
@@ -15,21 +16,6 @@ function screenshot(name) {
             trigger: "body",
             content: "Let the screenshot be taken",
             run: () => new Promise((resolve) => setTimeout(resolve, 1500)),
-        },
-    ];
-}
-
-function openKeyAccountMenu(xmlid, content) {
-    return [
-        {
-            trigger: "button[data-menu-xmlid='sfa_key_accounts.crm_menu_key_accounts']",
-            content: "Open the Key Accounts menu",
-            run: "click",
-        },
-        {
-            trigger: `.dropdown-item[data-menu-xmlid='sfa_key_accounts.${xmlid}']`,
-            content,
-            run: "click",
         },
     ];
 }

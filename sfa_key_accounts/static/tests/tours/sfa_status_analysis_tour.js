@@ -1,14 +1,11 @@
 import { registry } from "@web/core/registry";
+import { tab } from "@sfa_key_accounts/../tests/tours/utils/sfa_tour_utils";
 
 // A rep assesses a buyer with the course's customer status analysis (客户状态分析表): loads
 // the twenty questions on the person and scores the first willingness question.
 registry.category("web_tour.tours").add("sfa_status_analysis_tour", {
     steps: () => [
-        {
-            trigger: ".o_form_view .o_notebook a.nav-link:contains('Status Analysis')",
-            content: "Open the person's status analysis",
-            run: "click",
-        },
+        tab("Status Analysis"),
         {
             trigger: ".o_form_view button[name='action_load_status_questions']",
             content: "Load the course's questions",

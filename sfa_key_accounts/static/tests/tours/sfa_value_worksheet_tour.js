@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { tab } from "@sfa_key_accounts/../tests/tours/utils/sfa_tour_utils";
 
 function addLine(field, content) {
     return {
@@ -23,14 +24,6 @@ function leave(field, text) {
             trigger: `div[name='${field}'] .o_data_row:not(.o_selected_row):contains('${text}')`,
         },
     ];
-}
-
-function tab(label) {
-    return {
-        trigger: `.o_form_view .o_notebook a.nav-link:contains('${label}')`,
-        content: `Open the ${label} tab`,
-        run: "click",
-    };
 }
 
 // A rep builds the business case of a deal and prints the value proposition.
